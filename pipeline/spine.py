@@ -1,0 +1,106 @@
+"""The spine: the stages called in order, and nothing else.
+
+ingest -> preprocess -> OCR (-> correct -> extract, as those stages land) -> outputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from pipeline import ingest, outputs
+from pipeline.fsutil import atomic_write
+from pipeline.models import OcrPage, PageImage, PreparedPage
+from pipeline.ocr.layout import arrange_lines
+from pipeline.ocr.tesseract import OcrSettings, detect_orientation, recognize_image
+from pipeline.preprocess import PreprocessSettings, preprocess, rotate_right_angle
+
+LOW_CONFIDENCE = 45.0  # below this mean word confidence, a page may be upside down
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything one run needs, built once at the edge."""
+
+    preprocess: PreprocessSettings = field(default_factory=PreprocessSettings)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+    dpi: int = ingest.DEFAULT_DPI
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    page: OcrPage
+    pdf: bytes | None  # Tesseract's one-page searchable PDF, when asked for
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    source: str
+    pages: int
+    outputs: tuple[str, ...]
+
+
+def ocr_page(page: PageImage, settings: Settings, *, want_pdf: bool = False) -> PageResult:
+    """Preprocess and OCR one page; an upside-down page is found by its low confidence."""
+    def osd(image: np.ndarray) -> int:
+        half = cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+        return detect_orientation(half, settings.ocr)[0]
+
+    prepared = preprocess(page, settings.preprocess, detect_orientation=osd)
+    result = _recognize(prepared, settings, want_pdf)
+    if settings.preprocess.orientation and 0 <= result.page.mean_confidence < LOW_CONFIDENCE:
+        if osd(prepared.image) == 180:
+            flipped = replace(
+                prepared, image=rotate_right_angle(prepared.image, 180),
+                rotation=(prepared.rotation + 180) % 360, steps=prepared.steps + ("rotate180",),
+            )
+            result = _recognize(flipped, settings, want_pdf)
+    return result
+
+
+def _recognize(prepared: PreparedPage, settings: Settings, want_pdf: bool) -> PageResult:
+    engine = recognize_image(prepared.image, settings.ocr, dpi=prepared.dpi, want_pdf=want_pdf)
+    height, width = prepared.image.shape
+    page = OcrPage(
+        source=prepared.source, page_index=prepared.page_index,
+        width=round(width / prepared.scale), height=round(height / prepared.scale),
+        dpi=round(prepared.dpi / prepared.scale),
+        lines=arrange_lines(engine.words, page_width=width, scale=prepared.scale),
+        engine=engine.engine, lang=settings.ocr.lang, rotation=prepared.rotation,
+        skew_deg=prepared.skew_deg, steps=prepared.steps,
+    )
+    return PageResult(page=page, pdf=engine.pdf)
+
+
+def ocr_file(path: Path, settings: Settings = Settings(), *, want_pdf: bool = False) -> Iterator[PageResult]:
+    """OCR every page of one scan, streaming: one page in memory at a time."""
+    for page in ingest.iter_pages(path, dpi=settings.dpi):
+        yield ocr_page(page, settings, want_pdf=want_pdf)
+
+
+def ocr_to_outputs(
+    path: Path, formats: Sequence[str], out_dir: Path, settings: Settings = Settings()
+) -> DocumentResult:
+    """OCR one scan and write it in each of ``formats`` to ``out_dir``, atomically."""
+    results = list(ocr_file(path, settings, want_pdf="pdf" in formats))
+    pages = [r.page for r in results]
+    written = []
+    for fmt in formats:
+        target = out_dir / (path.stem + outputs.SUFFIXES[fmt])
+        atomic_write(target, outputs.render(fmt, pages, str(path), [r.pdf for r in results if r.pdf]))
+        written.append(str(target))
+    return DocumentResult(source=str(path), pages=len(pages), outputs=tuple(written))
+
+
+def process_document(path: Path, out_dir: Path, settings: Settings = Settings()) -> DocumentResult:
+    """The end-to-end job on one input: OCR scans (text inputs pass through), write the outputs."""
+    if ingest.detect_format(path) is ingest.Format.TEXT:
+        doc = ingest.read_text_document(path)
+        target = out_dir / f"{path.stem}.txt"
+        atomic_write(target, doc.text)
+        return DocumentResult(source=str(path), pages=1, outputs=(str(target),))
+    return ocr_to_outputs(path, ("txt", "json"), out_dir, settings)

@@ -9,9 +9,10 @@ Ground truth keeps the columns apart: left header column, right header column, b
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from pipeline.render.body import wrap_text
@@ -33,8 +34,17 @@ from pipeline.render.layout import (
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 DOCUMENT_MARGINS_MM = (20.0, 20.0, 30.0, 20.0)  # top, bottom, left, right
+FIRST_LINE_INDENT_MM = 12.7
 
 ParagraphKind = Literal["text", "heading", "basis", "centered"]
+
+# kind -> (bold, italic)
+_KIND_STYLE = {
+    "text": (False, False),
+    "heading": (True, False),
+    "basis": (False, True),
+    "centered": (False, False),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,24 +63,34 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class OfficialDocument:
-    """The parts of an administrative document, as printed (all strings NFC, no "Số: ")."""
+    """The parts of an administrative document as printed (strings NFC, no "Số: " prefix).
 
-    issuing_body: tuple[str, ...]  # bold capitals, e.g. ("ỦY BAN NHÂN DÂN", "HUYỆN BÌNH SƠN")
-    number: str  # "286/BC-UBND", printed as "Số: 286/BC-UBND"
-    place_date: str  # "Bình Sơn, ngày 20 tháng 6 năm 2022"
-    doc_type: str  # "BÁO CÁO"; "" for a công văn (its summary goes under the number)
-    subject: tuple[str, ...]  # trích yếu lines; "V/v ..." lines for a công văn
+    - ``issuing_body``: bold capitals, e.g. ("ỦY BAN NHÂN DÂN", "HUYỆN BÌNH SƠN");
+      ``superior_body``: upright capitals above it, if any.
+    - ``number``: "286/BC-UBND", printed as "Số: 286/BC-UBND".
+    - ``doc_type``: "BÁO CÁO"; "" for a công văn, whose ``subject`` ("V/v ...") is then
+      printed under the number instead of centred under the type name.
+    - ``recipients``: the list under "Nơi nhận:", e.g. ("- Như trên;", "- Lưu: VT.").
+    - ``signature``: authority lines, e.g. ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH").
+    - ``addressees``: "Kính gửi: ..." lines, centred under the summary.
+    """
+
+    issuing_body: tuple[str, ...]
+    number: str
+    place_date: str
+    doc_type: str
+    subject: tuple[str, ...]
     body: tuple[Paragraph, ...]
-    recipients: tuple[str, ...]  # the list under "Nơi nhận:", e.g. ("- Như trên;", "- Lưu: VT.")
-    signature: tuple[str, ...]  # ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+    recipients: tuple[str, ...]
+    signature: tuple[str, ...]
     signer: str
-    superior_body: tuple[str, ...] = ()  # upright capitals above the issuing body
-    addressees: tuple[str, ...] = ()  # "Kính gửi: ..." lines, centred under the summary
+    superior_body: tuple[str, ...] = ()
+    addressees: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class _Setup:
-    """Page geometry, font family and the sizes and spacings derived from them."""
+    """Page geometry and font family, with helpers for styles and distances."""
 
     geometry: PageGeometry
     family: str
@@ -83,6 +103,41 @@ class _Setup:
 
     def pitch(self, size_pt: float, spacing: float = 1.2) -> int:
         return line_height(self.style(size_pt), self.geometry.dpi, spacing)
+
+
+class _Column:
+    """Stacks lines downwards inside a horizontal span (a local layout helper)."""
+
+    def __init__(self, setup: _Setup, span: tuple[int, int], align: Align = "center") -> None:
+        self.setup, self.span, self.align = setup, span, align
+        self.y = 0
+        self.items: list[Item] = []
+
+    def add(self, lines: Sequence[str], style: TextStyle, pitch: int) -> list[LineItem]:
+        """Add lines (each wrapped to the span if needed); returns the added items."""
+        added = []
+        width = self.span[1] - self.span[0]
+        for line in lines:
+            for piece in wrap_text(line, style, self.setup.geometry.dpi, width):
+                added.append(LineItem(piece, style, *self.span, y=self.y, align=self.align))
+                self.y += pitch
+        self.items.extend(added)
+        return added
+
+    def rule_under(self, item: LineItem, fraction: float) -> None:
+        """A short rule centred just under a line, ``fraction`` of its printed width."""
+        rule = centred_rule(item, self.setup.geometry.dpi, fraction, self.setup.px(1.2))
+        self.items.append(rule)
+        self.y = max(self.y, rule.y + rule.thickness)
+
+
+def centred_rule(item: LineItem, dpi: int, fraction: float, gap: int) -> RuleItem:
+    """A rule centred under a line's span, ``fraction`` of the line's printed width."""
+    width = text_width(item.text, item.style, dpi) * fraction
+    centre = (item.left + item.right) / 2
+    ascent, descent = load_font(item.style, dpi).getmetrics()
+    y = item.y + ascent + descent + gap
+    return RuleItem(round(centre - width / 2), round(centre + width / 2), y, 3)
 
 
 def render_official_document(
@@ -99,7 +154,7 @@ def render_official_document(
     first in that page's ground truth.
     """
     setup = _Setup(PageGeometry.a4(dpi, DOCUMENT_MARGINS_MM), font)
-    doc = _nfc_document(doc)
+    doc = nfc_document(doc)
     blocks = [_header_block(doc, setup), space_block(setup.px(6))]
     blocks += _title_blocks(doc, setup)
     blocks += _body_blocks(doc.body, setup, body_size_pt)
@@ -110,7 +165,7 @@ def render_official_document(
     return [draw_page(page, setup.geometry) for page in pages]
 
 
-def _nfc_document(doc: OfficialDocument) -> OfficialDocument:
+def nfc_document(doc: OfficialDocument) -> OfficialDocument:
     """The document with every string NFC-normalised (the input boundary)."""
 
     def nfc(value: object) -> object:
@@ -122,122 +177,83 @@ def _nfc_document(doc: OfficialDocument) -> OfficialDocument:
             return tuple(nfc(v) for v in value)
         return value
 
-    fields = ("issuing_body", "number", "place_date", "doc_type", "subject", "body")
-    more = ("recipients", "signature", "signer", "superior_body", "addressees")
-    return replace(doc, **{name: nfc(getattr(doc, name)) for name in fields + more})
-
-
-def _column_lines(
-    lines: Sequence[str],
-    style: TextStyle,
-    span: tuple[int, int],
-    y: int,
-    pitch: int,
-    setup: _Setup,
-    align: Align = "center",
-) -> list[LineItem]:
-    """Stack lines (each wrapped to the span if needed) downwards from ``y``."""
-    items = []
-    for line in lines:
-        for piece in wrap_text(line, style, setup.geometry.dpi, span[1] - span[0]):
-            items.append(LineItem(piece, style, span[0], span[1], y=y, align=align))
-            y += pitch
-    return items
-
-
-def _centred_rule(item: LineItem, setup: _Setup, fraction: float) -> RuleItem:
-    """A short rule centred just under a line, ``fraction`` of that line's printed width."""
-    dpi = setup.geometry.dpi
-    width = text_width(item.text, item.style, dpi) * fraction
-    centre = (item.left + item.right) / 2
-    ascent, descent = load_font(item.style, dpi).getmetrics()
-    y = item.y + ascent + descent + setup.px(1.2)
-    return RuleItem(round(centre - width / 2), round(centre + width / 2), y, 3)
-
-
-def _header_columns(setup: _Setup) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Left and right header spans: a borderless table reaching 5 mm into the margins."""
-    g = setup.geometry
-    left, right = g.text_left - setup.px(5), g.text_right + setup.px(5)
-    split = left + setup.px(70)
-    return (left, split), (split, right)
+    changes = {f.name: nfc(getattr(doc, f.name)) for f in dataclasses.fields(doc)}
+    return dataclasses.replace(doc, **changes)
 
 
 def _header_block(doc: OfficialDocument, setup: _Setup) -> Block:
-    """The two header columns; "Số:" and the place/date share one baseline."""
-    left_span, right_span = _header_columns(setup)
-    pitch, size = setup.pitch(13), 13
-    upper = _column_lines(doc.superior_body, setup.style(size), left_span, 0, pitch, setup)
-    upper += _column_lines(
-        doc.issuing_body, setup.style(size, bold=True), left_span, len(upper) * pitch, pitch, setup
-    )
-    national = _column_lines([NATIONAL_TITLE], setup.style(12, bold=True), right_span, 0, pitch, setup)
-    motto = _column_lines([MOTTO], setup.style(13, bold=True), right_span, pitch, pitch, setup)
-    left_rule = _centred_rule(upper[-1], setup, 0.4)
-    motto_rule = _centred_rule(motto[-1], setup, 1.0)
-    gap = max(left_rule.y, motto_rule.y) - max(len(upper), len(national) + len(motto)) * pitch
-    gap += setup.px(3)
-    number_y = max(len(upper), len(national) + len(motto)) * pitch + gap
-    number = _column_lines([f"Số: {doc.number}"], setup.style(size), left_span, number_y, pitch, setup)
-    summary = []
+    """The two header columns (a borderless table reaching 5 mm into the margins).
+
+    "Số: ..." and the place/date share one line, under the lower of the two rules.
+    """
+    g = setup.geometry
+    split = g.text_left + setup.px(65)
+    left = _Column(setup, (g.text_left - setup.px(5), split))
+    right = _Column(setup, (split, g.text_right + setup.px(5)))
+    pitch = setup.pitch(13)
+    left.add(doc.superior_body, setup.style(13), pitch)
+    issuing = left.add(doc.issuing_body, setup.style(13, bold=True), pitch)
+    left.rule_under(issuing[-1], 0.4)
+    right.add([NATIONAL_TITLE], setup.style(12, bold=True), pitch)
+    motto = right.add([MOTTO], setup.style(13, bold=True), pitch)
+    right.rule_under(motto[-1], 1.0)
+    left.y = right.y = max(left.y, right.y) + setup.px(3)
+    left.add([f"Số: {doc.number}"], setup.style(13), pitch)
     if not doc.doc_type:  # công văn: "V/v ..." under the number
-        summary = _column_lines(doc.subject, setup.style(12), left_span, number_y + pitch, pitch, setup)
-    date = _column_lines([doc.place_date], setup.style(size, italic=True), right_span, number_y, pitch, setup)
-    items: list[Item] = [*upper, left_rule, *number, *summary, *national, *motto, motto_rule, *date]
-    height = max(i.y for i in items) + pitch
-    return Block(tuple(items), height)
+        left.add(doc.subject, setup.style(12), setup.pitch(12))
+    right.add([doc.place_date], setup.style(13, italic=True), pitch)
+    return Block((*left.items, *right.items), max(left.y, right.y))
 
 
 def _title_blocks(doc: OfficialDocument, setup: _Setup) -> list[Block]:
-    """Type name and summary centred and bold (with a short rule), then "Kính gửi"."""
+    """Type name and summary centred and bold over a short rule, then "Kính gửi"."""
     g, pitch = setup.geometry, setup.pitch(14)
-    span = (g.text_left, g.text_right)
     blocks: list[Block] = []
     if doc.doc_type:
-        lines = [doc.doc_type, *doc.subject]
-        items: list[Item] = list(_column_lines(lines, setup.style(14, bold=True), span, 0, pitch, setup))
-        last = items[-1]
-        assert isinstance(last, LineItem)
-        rule = _centred_rule(replace(last, text="x" * 12), setup, 1.0)
-        blocks.append(Block((*items, rule), rule.y + setup.px(1)))
-    kinh_gui = _column_lines(doc.addressees, setup.style(14), span, 0, pitch, setup)
-    if kinh_gui:
-        blocks += [space_block(setup.px(5)), Block(tuple(kinh_gui), len(kinh_gui) * pitch)]
-    return blocks + [space_block(setup.px(5))]
-
-
-_KIND_STYLE = {"text": (False, False), "heading": (True, False), "basis": (False, True), "centered": (False, False)}
+        title = _Column(setup, (g.text_left, g.text_right))
+        lines = title.add([doc.doc_type, *doc.subject], setup.style(14, bold=True), pitch)
+        title.rule_under(dataclasses.replace(lines[-1], text="x" * 12), 1.0)
+        blocks.append(Block(tuple(title.items), title.y))
+    if doc.addressees:
+        kinh_gui = _Column(setup, (g.text_left, g.text_right))
+        kinh_gui.add(doc.addressees, setup.style(14), pitch)
+        blocks += [space_block(setup.px(5)), Block(tuple(kinh_gui.items), kinh_gui.y)]
+    return [*blocks, space_block(setup.px(5))]
 
 
 def _body_blocks(body: Sequence[Paragraph], setup: _Setup, size_pt: float) -> list[Block]:
     """One block per printed body line, with paragraph spacing between paragraphs."""
     g = setup.geometry
-    pitch, indent = setup.pitch(size_pt, 1.25), setup.px(12.7)
+    pitch, indent = setup.pitch(size_pt, 1.25), setup.px(FIRST_LINE_INDENT_MM)
     blocks: list[Block] = []
     for paragraph in body:
         bold, italic = _KIND_STYLE[paragraph.kind]
         style = setup.style(size_pt, bold=bold, italic=italic)
-        first_indent = 0 if paragraph.kind == "centered" else indent
-        lines = _paragraph_lines(paragraph.text, style, g.dpi, g.text_right - g.text_left, first_indent)
+        centred = paragraph.kind == "centered"
+        first_indent = 0 if centred else indent
+        width = g.text_right - g.text_left
+        lines = paragraph_lines(paragraph.text, style, g.dpi, width, first_indent)
         for index, line in enumerate(lines):
             last = index == len(lines) - 1
-            align: Align = "center" if paragraph.kind == "centered" else ("left" if last else "justify")
-            item = LineItem(line, style, g.text_left, g.text_right, align=align,
-                            indent=first_indent if index == 0 else 0)
+            align: Align = "center" if centred else ("left" if last else "justify")
+            shift = first_indent if index == 0 else 0
+            item = LineItem(line, style, g.text_left, g.text_right, align=align, indent=shift)
             blocks.append(Block((item,), pitch))
         blocks.append(space_block(setup.px(2)))
     return blocks
 
 
-def _paragraph_lines(text: str, style: TextStyle, dpi: int, width: int, indent: int) -> list[str]:
-    """Printed lines of a paragraph: forced lines kept, over-wide ones wrapped; first indented."""
+def paragraph_lines(text: str, style: TextStyle, dpi: int, width: int, indent: int) -> list[str]:
+    """Printed lines of a paragraph: forced lines kept, over-wide ones wrapped.
+
+    The first line is ``indent`` pixels narrower than the others.
+    """
     lines: list[str] = []
     for forced in text.split("\n"):
         room = width - (indent if not lines else 0)
         pieces = wrap_text(forced, style, dpi, room)
         if len(pieces) > 1:  # the rest of an over-wide forced line gets the full width
-            rest = " ".join(pieces[1:])
-            pieces = pieces[:1] + wrap_text(rest, style, dpi, width)
+            pieces = pieces[:1] + wrap_text(" ".join(pieces[1:]), style, dpi, width)
         lines.extend(pieces)
     return lines
 
@@ -245,17 +261,16 @@ def _paragraph_lines(text: str, style: TextStyle, dpi: int, width: int, indent: 
 def _footer_block(doc: OfficialDocument, setup: _Setup) -> Block:
     """"Nơi nhận:" and its list (left) beside the signature block (right), top-aligned."""
     g = setup.geometry
-    left_span = (g.text_left - setup.px(5), g.text_left + setup.px(75))
-    right_span = (g.text_left + setup.px(75), g.text_right + setup.px(5))
-    label = LineItem("Nơi nhận:", setup.style(12, bold=True, italic=True), *left_span, y=0)
-    items_pitch = setup.pitch(11, 1.15)
-    listed = _column_lines(doc.recipients, setup.style(11), left_span, setup.pitch(12), items_pitch, setup, "left")
+    split = g.text_left + setup.px(75)
+    left = _Column(setup, (g.text_left - setup.px(5), split), align="left")
+    right = _Column(setup, (split, g.text_right + setup.px(5)))
+    left.add(["Nơi nhận:"], setup.style(12, bold=True, italic=True), setup.pitch(12))
+    left.add(doc.recipients, setup.style(11), setup.pitch(11, 1.15))
     pitch = setup.pitch(14)
-    authority = _column_lines(doc.signature, setup.style(14, bold=True), right_span, 0, pitch, setup)
-    name_y = len(authority) * pitch + setup.px(25)
-    name = _column_lines([doc.signer], setup.style(14, bold=True), right_span, name_y, pitch, setup)
-    items: list[Item] = [label, *listed, *authority, *name]
-    return Block(tuple(items), max(i.y for i in items) + pitch)
+    right.add(doc.signature, setup.style(14, bold=True), pitch)
+    right.y += setup.px(25)  # room for the signature and the seal
+    right.add([doc.signer], setup.style(14, bold=True), pitch)
+    return Block((*left.items, *right.items), max(left.y, right.y))
 
 
 def _with_page_number(

@@ -1,0 +1,240 @@
+"""Aligning OCR output with the true text: lines, tokens, and segments inside tokens.
+
+Used to learn the OCR confusion (channel) model from synthetic (OCR, truth) pairs and to
+measure it. Three levels:
+
+- :func:`align_lines`: OCR lines of a page against its true lines (skips and 1:1 matches),
+- :func:`align_tokens`: the whitespace tokens of a line pair, with 1:1, merge (one OCR token
+  for two true ones: a lost space), split (two OCR tokens for one true one), insertion and
+  deletion steps,
+- :func:`segment_viterbi`: the most likely partition of an (intended, observed) token pair
+  into segment rewrites ``alpha -> beta`` (``len(alpha)`` 1-2, ``len(beta)`` 0-3) under a
+  segment log-probability function; also the scoring core of the channel model.
+
+Comparisons of tokens and lines are on skeletons (marks off, lower case), so that OCR that lost
+every mark still lines up with the true text. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.correct.orthography import skeleton
+
+NEG_INF = -math.inf
+MAX_ALPHA = 2  # longest intended segment
+MAX_BETA = 3  # longest observed segment
+
+_EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$", re.UNICODE)
+
+# Costs of the token alignment (a 1:1 pair costs its normalised skeleton distance, 0..1).
+_TOKEN_INDEL = 0.75
+# A merge or split costs this many times its distance plus a constant, so that only close
+# ones beat a match and an insertion or deletion.
+_TOKEN_MERGE_FACTOR = 2.0
+_TOKEN_MERGE_EXTRA = 0.15
+# Line pairs further apart than this (normalised skeleton distance) are not aligned.
+MAX_LINE_DISTANCE = 0.45
+
+StepKind = Literal["match", "merge", "split", "insert", "delete"]
+SegmentLogprob = Callable[[str, str], float]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenStep:
+    """One step of a token alignment: observed (OCR) tokens for intended (true) tokens.
+
+    ``match``: 1 observed for 1 intended; ``merge``: 1 for 2 (a space lost); ``split``: 2 for 1
+    (a space inserted); ``insert``: 1 for 0 (OCR noise); ``delete``: 0 for 1 (a word lost).
+    """
+
+    kind: StepKind
+    observed: tuple[str, ...]
+    intended: tuple[str, ...]
+
+
+def strip_edge_punct(token: str) -> str:
+    """The token without leading and trailing punctuation ("(của)," -> "của")."""
+    return _EDGE_PUNCT.sub("", token)
+
+
+def _distance(a: str, b: str) -> float:
+    """Normalised Levenshtein distance of two strings' skeletons (0 same, 1 nothing shared)."""
+    return Levenshtein.normalized_distance(skeleton(a), skeleton(b))
+
+
+def align_lines(
+    observed: Sequence[str], intended: Sequence[str], max_distance: float = MAX_LINE_DISTANCE
+) -> list[tuple[int, int]]:
+    """Index pairs (observed line, intended line) of a monotone alignment of two line lists.
+
+    A pair costs the normalised skeleton distance of the two lines, skipping a line costs 1;
+    only pairs closer than ``max_distance`` are returned.
+    """
+    n, m = len(observed), len(intended)
+    cost = [[0.0] * (m + 1) for _ in range(n + 1)]
+    back = [[0] * (m + 1) for _ in range(n + 1)]  # 1 pair, 2 skip observed, 3 skip intended
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if i == 0 and j == 0:
+                continue
+            options = []
+            if i and j:
+                options.append((cost[i - 1][j - 1] + _distance(observed[i - 1], intended[j - 1]), 1))
+            if i:
+                options.append((cost[i - 1][j] + 1.0, 2))
+            if j:
+                options.append((cost[i][j - 1] + 1.0, 3))
+            cost[i][j], back[i][j] = min(options)
+    pairs = []
+    i, j = n, m
+    while i or j:
+        step = back[i][j]
+        if step == 1:
+            if _distance(observed[i - 1], intended[j - 1]) < max_distance:
+                pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif step == 2:
+            i -= 1
+        else:
+            j -= 1
+    return pairs[::-1]
+
+
+def _merge_cost(observed: str, intended: str) -> float:
+    return _TOKEN_MERGE_FACTOR * _distance(observed, intended) + _TOKEN_MERGE_EXTRA
+
+
+def _token_options(
+    obs: Sequence[str], ref: Sequence[str], i: int, j: int
+) -> list[tuple[float, int, int, StepKind]]:
+    """Candidate last steps (cost, observed used, intended used, kind) ending at (i, j)."""
+    options: list[tuple[float, int, int, StepKind]] = []
+    if i and j:
+        options.append((_distance(obs[i - 1], ref[j - 1]), 1, 1, "match"))
+    if i and j >= 2:
+        joined = ref[j - 2] + ref[j - 1]
+        options.append((_merge_cost(obs[i - 1], joined), 1, 2, "merge"))
+    if i >= 2 and j:
+        joined = obs[i - 2] + obs[i - 1]
+        options.append((_merge_cost(joined, ref[j - 1]), 2, 1, "split"))
+    if i:
+        options.append((_TOKEN_INDEL, 1, 0, "insert"))
+    if j:
+        options.append((_TOKEN_INDEL, 0, 1, "delete"))
+    return options
+
+
+def align_tokens(observed: Sequence[str], intended: Sequence[str]) -> list[TokenStep]:
+    """Monotone alignment of two token lists with match, merge, split, insert and delete steps."""
+    n, m = len(observed), len(intended)
+    cost = [[math.inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, StepKind] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            for step_cost, di, dj, kind in _token_options(observed, intended, i, j):
+                total = cost[i - di][j - dj] + step_cost
+                if total < cost[i][j]:
+                    cost[i][j], back[i][j] = total, (di, dj, kind)
+    steps = []
+    i, j = n, m
+    while i or j:
+        pointer = back[i][j]
+        assert pointer is not None
+        di, dj, kind = pointer
+        steps.append(TokenStep(kind, tuple(observed[i - di : i]), tuple(intended[j - dj : j])))
+        i, j = i - di, j - dj
+    return steps[::-1]
+
+
+def segment_viterbi(
+    intended: str,
+    observed: str,
+    seg_logprob: SegmentLogprob,
+    pair_logprob: SegmentLogprob | None = None,
+) -> tuple[float, list[tuple[str, str]]]:
+    """Best log probability of ``observed`` given ``intended`` and its segment partition.
+
+    Every intended character is rewritten by one segment ``alpha -> beta`` with ``alpha`` one
+    character (scored by ``seg_logprob``) or two characters (scored by ``pair_logprob`` when
+    given; it returns ``-inf`` for pairs it does not know) and ``beta`` 0 to 3 characters.
+    Returns ``(-inf, [])`` when no partition exists (e.g. an empty ``intended``).
+    """
+    n, m = len(intended), len(observed)
+    best = [[NEG_INF] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    max_alpha = MAX_ALPHA if pair_logprob is not None else 1
+    for i in range(1, n + 1):
+        for a in range(1, min(max_alpha, i) + 1):
+            alpha = intended[i - a : i]
+            score = seg_logprob if a == 1 else pair_logprob
+            assert score is not None
+            prev_row = best[i - a]
+            row = best[i]
+            for j in range(m + 1):
+                for b in range(min(MAX_BETA, j) + 1):
+                    start = prev_row[j - b]
+                    if start == NEG_INF:
+                        continue
+                    total = start + score(alpha, observed[j - b : j])
+                    if total > row[j]:
+                        row[j] = total
+                        back[i][j] = (a, b)
+    if best[n][m] == NEG_INF:
+        return NEG_INF, []
+    segments = []
+    i, j = n, m
+    while i:
+        a, b = back[i][j]
+        segments.append((intended[i - a : i], observed[j - b : j]))
+        i, j = i - a, j - b
+    return best[n][m], segments[::-1]
+
+
+MAX_TRAIN_TOKEN = 24  # longer tokens are not used for training
+MAX_TRAIN_DISTANCE = 0.7  # nor token pairs whose skeletons are further apart than this
+
+
+def line_tokens(line: str) -> list[str]:
+    """Lower-case whitespace tokens of a line with edge punctuation stripped; empty ones dropped."""
+    return [t for t in (strip_edge_punct(raw) for raw in line.lower().split()) if t]
+
+
+def step_pair(step: TokenStep) -> tuple[str, str] | None:
+    """(observed, intended) training string of a match, merge or split step, or None.
+
+    A merge becomes ("20thang", "20 tháng") and a split ("cô ng", "công"): the space is a
+    character that the channel learns to lose or to add.
+    """
+    if step.kind not in ("match", "merge", "split"):
+        return None
+    observed, intended = " ".join(step.observed), " ".join(step.intended)
+    if len(observed) > MAX_TRAIN_TOKEN or len(intended) > MAX_TRAIN_TOKEN:
+        return None
+    if _distance(observed, intended) > MAX_TRAIN_DISTANCE:
+        return None
+    return observed, intended
+
+
+def count_token_pairs(
+    line_pairs: Iterable[tuple[str, str]],
+) -> tuple[Counter[tuple[str, str]], Counter[str]]:
+    """Counts of (observed, intended) token strings and of step kinds over (OCR, true) lines."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    kinds: Counter[str] = Counter()
+    for observed_line, intended_line in line_pairs:
+        for step in align_tokens(line_tokens(observed_line), line_tokens(intended_line)):
+            kinds[step.kind] += 1
+            pair = step_pair(step)
+            if pair is not None:
+                pairs[pair] += 1
+    return pairs, kinds

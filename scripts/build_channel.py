@@ -1,0 +1,181 @@
+"""Build the OCR confusion (channel) model from synthetic pairs, and measure it.
+
+    .venv/bin/python scripts/build_channel.py build      # -> models/channel-YYYY-MM-DD.json.gz
+    .venv/bin/python scripts/build_channel.py evaluate   # top-k rewrites on held-out pairs + seed
+
+``build`` reads ``build/pairs/train-{eng,vie}.tsv`` (made by ``scripts/make_pairs.py --split
+train``), aligns tokens and segments, estimates segment counts per engine by Viterbi EM
+(``pipeline.correct.channel.estimate_counts``), counts syllable skeletons in the training split
+of the corpus (the prior of the backward search) and writes one gzipped JSON model recording
+what it was built from. ``evaluate`` reports, for held-out pairs and for the seed report's
+reference part, the share of true syllables whose skeleton is among the first k rewrites of
+the observed token, and the speed of ``logprob`` and ``rewrites``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.corpus import CORPUS_FILES, iter_corpus_lines
+from pipeline.correct.align import align_tokens, count_token_pairs, line_tokens
+from pipeline.correct.channel import ENGINES, FORMAT, ChannelModel, estimate_counts
+from pipeline.correct.orthography import is_vietnamese_syllable, skeleton
+
+SCRIPT_VERSION = "build_channel/1"
+ROOT = Path(__file__).resolve().parents[1]
+PAIRS_DIR = ROOT / "build" / "pairs"
+SEED_DIR = ROOT.parent / "shared" / "seed"
+# Corpus tokens read per file for the skeleton prior (frequencies settle long before).
+PRIOR_TOKENS = {"phapdien-train.txt.xz": 3_000_000, "laws-vlc.txt.xz": 500_000,
+                "viwiki-2017.txt.xz": 2_000_000}
+MIN_SKELETON_COUNT = 2
+TOP_K = (1, 5, 20)
+
+
+def read_pairs(path: Path) -> Iterator[tuple[str, str]]:
+    """(OCR line, true line) pairs of a ``make_pairs.py`` TSV."""
+    with path.open(encoding="utf-8") as fh:
+        for row in fh:
+            parts = row.rstrip("\n").split("\t")
+            if len(parts) == 3:
+                yield parts[1], parts[2]
+
+
+def skeleton_counts() -> dict[str, int]:
+    """How often each syllable skeleton occurs in (a prefix of) each training corpus file."""
+    counts: Counter[str] = Counter()
+    for name in CORPUS_FILES:
+        budget = PRIOR_TOKENS.get(name, 0)
+        for line in iter_corpus_lines((name,), split="train"):
+            tokens = line_tokens(line)
+            counts.update(skeleton(t) for t in tokens if is_vietnamese_syllable(t))
+            budget -= len(tokens)
+            if budget <= 0:
+                break
+    return {s: c for s, c in sorted(counts.items()) if c >= MIN_SKELETON_COUNT}
+
+
+def engine_block(path: Path) -> dict:
+    """Segment and token-step counts learned from one engine's training pairs."""
+    token_pairs, steps = count_token_pairs(read_pairs(path))
+    print(f"{path.name}: {sum(token_pairs.values())} token pairs, "
+          f"{len(token_pairs)} distinct, steps {dict(steps)}", file=sys.stderr)
+    block = estimate_counts(token_pairs)
+    block["token_steps"] = dict(steps)
+    return block
+
+
+def build(pairs_dir: Path, models_dir: Path) -> Path:
+    """Estimate every engine and write ``models/channel-<date>.json.gz``."""
+    manifest_path = pairs_dir / "train-manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    engines = {e: engine_block(pairs_dir / f"train-{e}.tsv") for e in ENGINES}
+    data = {
+        "format": FORMAT,
+        "built": time.strftime("%Y-%m-%d"),
+        "script": SCRIPT_VERSION,
+        "pairs": {k: manifest.get(k) for k in ("script", "split", "seed", "psm", "tesseract",
+                                                "engines", "line_pairs", "corpus_shares")},
+        "pair_pages": len(manifest.get("pages", [])),
+        "skeleton_prior": {"split": "train", "tokens_per_file": PRIOR_TOKENS,
+                           "min_count": MIN_SKELETON_COUNT},
+        "engines": engines,
+        "skeletons": skeleton_counts(),
+    }
+    models_dir.mkdir(parents=True, exist_ok=True)
+    out = models_dir / f"channel-{data['built']}.json.gz"
+    with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as fh:
+        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return out
+
+
+def topk_coverage(model: ChannelModel, line_pairs: list[tuple[str, str]]) -> dict[str, float]:
+    """Shares of true syllable tokens whose skeleton is in the top-k rewrites of its OCR token."""
+    hits = Counter()
+    total = damaged = 0
+    for observed_line, intended_line in line_pairs:
+        for step in align_tokens(line_tokens(observed_line), line_tokens(intended_line)):
+            syllables = [t for t in step.intended if is_vietnamese_syllable(t)]
+            total += len(syllables)
+            if step.kind != "match" or not syllables:
+                continue
+            observed, truth = step.observed[0], skeleton(syllables[0])
+            found = [s for s, _ in model.rewrites(observed, max(TOP_K))]
+            is_damaged = observed != truth
+            damaged += is_damaged
+            hits["as_is"] += observed == truth
+            for k in TOP_K:
+                if truth in found[:k]:
+                    hits[f"top{k}"] += 1
+                    hits[f"damaged_top{k}"] += is_damaged
+    out = {"syllables": total, "damaged": damaged, "as_is": hits["as_is"] / max(1, total)}
+    for k in TOP_K:
+        out[f"top{k}"] = round(hits[f"top{k}"] / max(1, total), 4)
+        out[f"damaged_top{k}"] = round(hits[f"damaged_top{k}"] / max(1, damaged), 4)
+    return out
+
+
+def seed_pairs(lines: int = 117) -> list[tuple[str, str]]:
+    """The seed report's first OCR lines with their reference lines (a check, never training)."""
+    ocr = (SEED_DIR / "report-binhson-2022.ocr.txt").read_text(encoding="utf-8").splitlines()
+    ref = (SEED_DIR / "report-binhson-2022.part1.reference.txt").read_text(encoding="utf-8")
+    return list(zip(ocr[:lines], ref.splitlines()[:lines], strict=False))
+
+
+def speed(model: ChannelModel, line_pairs: list[tuple[str, str]]) -> dict[str, float]:
+    """Microseconds per logprob call (distinct pairs, cold cache) and per rewrites call."""
+    pairs = {(o, i) for ol, il in line_pairs for o, i in zip(line_tokens(ol), line_tokens(il))}
+    start = time.perf_counter()
+    for observed, intended in pairs:
+        model.logprob(observed, intended)
+    per_logprob = (time.perf_counter() - start) / max(1, len(pairs)) * 1e6
+    fresh = ChannelModel.load(engine=model.engine)
+    words = sorted({o for o, _ in pairs})
+    start = time.perf_counter()
+    for word in words:
+        fresh.rewrites(word)
+    per_rewrites = (time.perf_counter() - start) / max(1, len(words)) * 1e6
+    return {"logprob_us_cold": round(per_logprob, 1), "rewrites_us_cold": round(per_rewrites, 1)}
+
+
+def evaluate(pairs_dir: Path, engine: str) -> dict:
+    """Coverage figures on held-out pairs of each engine and on the seed, plus speed."""
+    start = time.perf_counter()
+    model = ChannelModel.load(engine=engine)
+    report: dict = {"engine": engine, "load_s": round(time.perf_counter() - start, 2)}
+    for e in ENGINES:
+        path = pairs_dir / f"heldout-{e}.tsv"
+        if path.exists():
+            report[f"heldout-{e}"] = topk_coverage(model, list(read_pairs(path)))
+    if SEED_DIR.exists():
+        report["seed-part1"] = topk_coverage(model, seed_pairs())
+        heldout = pairs_dir / "heldout-eng.tsv"
+        if heldout.exists():
+            report["speed"] = speed(model, list(itertools.islice(read_pairs(heldout), 300)))
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=("build", "evaluate"))
+    parser.add_argument("--pairs", type=Path, default=PAIRS_DIR)
+    parser.add_argument("--models", type=Path, default=ROOT / "models")
+    parser.add_argument("--engine", default="mix", help="evaluate: eng, vie or mix")
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        print(f"wrote {build(args.pairs, args.models)}", file=sys.stderr)
+    else:
+        print(json.dumps(evaluate(args.pairs, args.engine), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""Make synthetic (OCR line, true line) pairs for the channel model and the corrector bench.
+
+Corpus paragraphs of one split (``pipeline.corpus``: "train" for learning, "heldout" for
+evaluation) are wrapped to the page width, rendered as A4 pages in Liberation Serif and TeX
+Gyre Termes (``pipeline.render``), damaged like a scan (clean, office, photocopy), written to a
+PNG and read by Tesseract with ``-l eng`` (the legacy damage of old reports) and ``-l vie`` (our
+own OCR). OCR lines are aligned to the true lines of their page and written to
+``OUT/{split}-{engine}.tsv`` (columns: page id, OCR line, true line), with
+``OUT/{split}-manifest.json`` recording fonts, conditions, seeds and the Tesseract version.
+
+One Tesseract process runs at a time, with ``OMP_THREAD_LIMIT=1``.
+
+    .venv/bin/python scripts/make_pairs.py --split heldout            # ~20 pages, ~2 min
+    .venv/bin/python scripts/make_pairs.py --split train --pages 120  # ~10 min
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from pipeline.corpus import iter_corpus_lines
+from pipeline.correct.align import align_lines
+from pipeline.render import degrade, render_body_pages, wrap_paragraphs
+from pipeline.render.body import lines_per_page
+
+SCRIPT_VERSION = "make_pairs/1"
+ROOT = Path(__file__).resolve().parents[1]
+FONTS = ("liberation-serif", "termes")
+CONDITIONS = ("clean", "office", "photocopy")
+ENGINES = ("eng", "vie")
+# Share of the sampled text per corpus file: mostly the legal register of the reports.
+CORPUS_SHARES = {"phapdien-train.txt.xz": 0.7, "laws-vlc.txt.xz": 0.1, "viwiki-2017.txt.xz": 0.2}
+# Approximate characters per file (both splits), to sample evenly through each file.
+CORPUS_CHARS = {"phapdien-train.txt.xz": 75e6, "laws-vlc.txt.xz": 5.4e6, "viwiki-2017.txt.xz": 61e6}
+HELDOUT_SHARE = 0.01
+PARAGRAPH_CHARS = (40, 1500)
+CHARS_PER_PAGE = 2400  # a little more than a 13 pt page holds, so no page runs short
+PSM = 4
+TESSERACT_TIMEOUT_S = 120
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """One page to render: text font, damage condition, font size and damage seed."""
+
+    page_id: str
+    font: str
+    condition: str
+    font_size_pt: float
+    seed: int
+
+
+def plan_pages(split: str, pages: int, seed: int) -> list[PageJob]:
+    """Pages cycling through every font x condition, with font size 12-14 pt."""
+    rng = random.Random(f"{seed}-{split}")
+    combos = list(itertools.product(FONTS, CONDITIONS))
+    return [
+        PageJob(f"{split}-{k:04d}", *combos[k % len(combos)], rng.choice((12.0, 13.0, 14.0)),
+                rng.randrange(2**31))
+        for k in range(pages)
+    ]
+
+
+def sample_paragraphs(split: str, n_chars: int, seed: int) -> list[str]:
+    """Corpus paragraphs of one split, sampled at random from each file by its share."""
+    rng = random.Random(f"{seed}-{split}-text")
+    out: list[str] = []
+    for name, share in CORPUS_SHARES.items():
+        quota, taken = int(n_chars * share), 0
+        in_split = CORPUS_CHARS[name] * (HELDOUT_SHARE if split == "heldout" else 1 - HELDOUT_SHARE)
+        rate = min(1.0, 1.5 * quota / in_split)
+        for line in iter_corpus_lines((name,), split=split):  # type: ignore[arg-type]
+            if taken >= quota:
+                break
+            if PARAGRAPH_CHARS[0] <= len(line) <= PARAGRAPH_CHARS[1] and rng.random() < rate:
+                out.append(line)
+                taken += len(line)
+    rng.shuffle(out)
+    return out
+
+
+def run_tesseract(image_path: Path, lang: str) -> str:
+    """Tesseract's plain text for one page image (one process, one thread)."""
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    cmd = ["tesseract", str(image_path), "stdout", "-l", lang, "--psm", str(PSM)]
+    done = subprocess.run(
+        cmd, env=env, capture_output=True, text=True, timeout=TESSERACT_TIMEOUT_S, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"tesseract failed on {image_path}: {done.stderr.strip()[:300]}")
+    return done.stdout
+
+
+def tesseract_version() -> str:
+    """First line of ``tesseract --version``."""
+    done = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=False)
+    return (done.stdout or done.stderr).splitlines()[0].strip()
+
+
+def page_pairs(ocr_text: str, true_lines: list[str]) -> list[tuple[str, str]]:
+    """(OCR line, true line) pairs of one page, aligned on skeletons."""
+    ocr_lines = [line.strip() for line in ocr_text.splitlines() if line.strip()]
+    return [(ocr_lines[i], true_lines[j]) for i, j in align_lines(ocr_lines, true_lines)]
+
+
+def render_job(job: PageJob, paragraphs: list[str], image_path: Path) -> list[str]:
+    """Render and damage one page into ``image_path``; returns its true lines."""
+    lines = wrap_paragraphs(paragraphs, job.font, job.font_size_pt)
+    capacity = lines_per_page(font_size_pt=job.font_size_pt)
+    page = render_body_pages(lines[:capacity], font=job.font, font_size_pt=job.font_size_pt)[0]
+    image, dpi = degrade(page.image, job.condition, seed=job.seed)
+    image.save(image_path, dpi=(dpi, dpi))
+    return page.lines
+
+
+def take_text(paragraphs: list[str], n_chars: int) -> list[str]:
+    """Pop paragraphs from the front of the list until ``n_chars`` characters are taken."""
+    taken: list[str] = []
+    while paragraphs and sum(map(len, taken)) < n_chars:
+        taken.append(paragraphs.pop(0))
+    return taken
+
+
+def make_pairs(split: str, pages: int, out_dir: Path, seed: int, engines: tuple[str, ...]) -> dict:
+    """Render, OCR and align ``pages`` pages; write the TSVs and return the manifest."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = plan_pages(split, pages, seed)
+    paragraphs = sample_paragraphs(split, CHARS_PER_PAGE * pages, seed)
+    outputs = {e: open(out_dir / f"{split}-{e}.tsv", "w", encoding="utf-8") for e in engines}
+    counts = {e: 0 for e in engines}
+    started = time.time()
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, job in enumerate(jobs):
+            if not paragraphs:
+                print(f"corpus sample used up after {k} pages", file=sys.stderr)
+                break
+            image_path = Path(tmp) / f"{job.page_id}.png"
+            true_lines = render_job(job, take_text(paragraphs, CHARS_PER_PAGE), image_path)
+            for engine in engines:
+                pairs = page_pairs(run_tesseract(image_path, engine), true_lines)
+                for ocr_line, true_line in pairs:
+                    outputs[engine].write(f"{job.page_id}\t{_clean(ocr_line)}\t{_clean(true_line)}\n")
+                outputs[engine].flush()
+                counts[engine] += len(pairs)
+            print(f"{k + 1}/{pages} {job.page_id} {job.font} {job.condition} "
+                  f"{time.time() - started:.0f}s", file=sys.stderr, flush=True)
+    for fh in outputs.values():
+        fh.close()
+    return {
+        "script": SCRIPT_VERSION, "split": split, "seed": seed, "psm": PSM,
+        "tesseract": tesseract_version(), "engines": list(engines), "line_pairs": counts,
+        "corpus_shares": CORPUS_SHARES, "pages": [asdict(job) for job in jobs],
+        "made": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", choices=("train", "heldout"), required=True)
+    parser.add_argument("--pages", type=int, default=None, help="default: 120 train, 20 heldout")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "pairs")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--engines", default=",".join(ENGINES))
+    args = parser.parse_args(argv)
+    pages = args.pages or (120 if args.split == "train" else 20)
+    engines = tuple(e for e in args.engines.split(",") if e)
+    manifest = make_pairs(args.split, pages, args.out, args.seed, engines)
+    path = args.out / f"{args.split}-manifest.json"
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"wrote {manifest['line_pairs']} line pairs; manifest {path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

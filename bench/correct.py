@@ -1,0 +1,126 @@
+"""Benchmark of the corrector: syllable accuracy before (raw) and after, and speed.
+
+    .venv/bin/python bench/correct.py [--lines 400] [--no-channel] [--json out.json]
+
+(a) the seed report's part 1 (first 117 OCR lines, corrected with the whole report as
+    context) against its reference; (b) held-out corpus lines with every mark stripped;
+(c) held-out corpus pages rendered and OCRed with Tesseract ``eng`` (build/pairs/, made by
+    scripts/make_pairs.py); (d) held-out corpus lines that are already correct (share of
+    syllables unchanged); (e) our own ``vie`` OCR of the same pages, by scan condition;
+    speed in syllables per second after loading, with an empty candidate cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.corpus import CORPUS_FILES, iter_corpus_lines  # noqa: E402
+from pipeline.correct import correct, load_models  # noqa: E402
+from pipeline.correct.api import CorrectorSettings  # noqa: E402
+from pipeline.correct.orthography import strip_diacritics  # noqa: E402
+from pipeline.metrics import syllable_accuracy, syllable_tokens  # noqa: E402
+
+SEED = ROOT.parent / "shared" / "seed"
+PAIRS = ROOT / "build" / "pairs"
+SHARES = {"phapdien-train.txt.xz": 0.6, "laws-vlc.txt.xz": 0.15, "viwiki-2017.txt.xz": 0.25}
+
+
+def heldout_lines(n: int) -> list[str]:
+    """The first lines of the held-out split of each corpus file, in fixed shares."""
+    out = []
+    for name in CORPUS_FILES:
+        want = int(n * SHARES[name])
+        for i, line in enumerate(iter_corpus_lines((name,), split="heldout")):
+            if i >= want:
+                break
+            out.append(line)
+    return out
+
+
+def figure(name: str, raw: str, corrected: str, reference: str) -> dict:
+    return {"set": name, "syllables": len(syllable_tokens(reference)),
+            "raw": round(syllable_accuracy(raw, reference), 4),
+            "corrected": round(syllable_accuracy(corrected, reference), 4)}
+
+
+def seed_figure(models) -> dict | None:
+    ocr_path, ref_path = SEED / "report-binhson-2022.ocr.txt", SEED / "report-binhson-2022.part1.reference.txt"
+    if not ocr_path.exists():
+        return None
+    ocr = ocr_path.read_text(encoding="utf-8")
+    reference = ref_path.read_text(encoding="utf-8")
+    n = len(reference.splitlines())
+    corrected = correct(ocr, models=models).text
+    part = lambda text: "\n".join(text.splitlines()[:n])  # noqa: E731
+    return figure("(a) seed part 1 (legacy eng OCR)", part(ocr), part(corrected), reference)
+
+
+def read_pairs(path: Path) -> dict[str, tuple[str, str]]:
+    """page id -> (OCR text, true text), lines joined in order."""
+    pages: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        page, ocr, truth = (line.split("\t") + ["", ""])[:3]
+        pages[page].append((ocr, truth))
+    return {p: ("\n".join(o for o, _ in rows), "\n".join(t for _, t in rows)) for p, rows in pages.items()}
+
+
+def pairs_figures(models, engine: str) -> list[dict]:
+    path = PAIRS / f"heldout-{engine}.tsv"
+    if not path.exists():
+        return []
+    manifest = json.loads((PAIRS / "heldout-manifest.json").read_text(encoding="utf-8"))
+    condition = {p["page_id"]: p["condition"] for p in manifest.get("pages", [])}
+    groups: dict[str, list[str]] = defaultdict(lambda: ["", "", ""])
+    for page, (ocr, truth) in read_pairs(path).items():
+        for key in ("all", condition.get(page, "?")) if engine == "vie" else ("all",):
+            g = groups[key]
+            g[0] += ocr + "\n\n"
+            g[1] += correct(ocr, models=models).text + "\n\n"
+            g[2] += truth + "\n\n"
+    label = "(c) held-out pages, eng OCR" if engine == "eng" else "(e) held-out pages, vie OCR"
+    return [figure(f"{label} [{k}]", *g) for k, g in sorted(groups.items())]
+
+
+def speed(models, text: str) -> float:
+    models.generator.cache.clear()
+    start = time.perf_counter()
+    correct(text, models=models)
+    return len(syllable_tokens(text)) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=400, help="held-out corpus lines for (b) and (d)")
+    parser.add_argument("--no-channel", action="store_true", help="use the edit-distance fallback")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    start = time.perf_counter()
+    models = load_models(settings=CorrectorSettings(), use_channel=not args.no_channel)
+    load_s = time.perf_counter() - start
+    lines = heldout_lines(args.lines)
+    clean = "\n".join(lines)
+    stripped = "\n".join(strip_diacritics(line) for line in lines)
+    rows = [r for r in [seed_figure(models)] if r]
+    rows.append(figure("(b) held-out text, marks stripped", stripped, correct(stripped, models=models).text, clean))
+    rows += pairs_figures(models, "eng")
+    rows.append(figure("(d) held-out correct text (unchanged)", clean, correct(clean, models=models).text, clean))
+    rows += pairs_figures(models, "vie")
+    result = {"channel": models.channel_name, "load_s": round(load_s, 2),
+              "syllables_per_s": round(speed(models, stripped)), "figures": rows}
+    for row in rows:
+        print(f"{row['set']:<48} n={row['syllables']:>6}  raw {row['raw']:.2%}  corrected {row['corrected']:.2%}")
+    print(f"channel: {result['channel']}; load {result['load_s']} s; speed {result['syllables_per_s']} syllables/s")
+    if args.json:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

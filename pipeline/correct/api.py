@@ -1,0 +1,240 @@
+"""The corrector's public API: ``load_models()`` and ``correct(text) -> Correction``."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.correct.candidates import Candidate, CandidateGenerator, Channel
+from pipeline.correct.decoder import DecoderSettings, decode, local_scores
+from pipeline.correct.fallback_channel import EditDistanceChannel
+from pipeline.correct.lexicon import DICTIONARIES_DIR, Lexicon, load_lexicon
+from pipeline.correct.lm import LanguageModel, load_language_model
+from pipeline.correct.orthography import canonical_tone_placement, has_marks, is_vietnamese_syllable
+from pipeline.correct.segment import Slot, normalize_input, paragraphs
+from pipeline.errors import ModelError
+
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+_ROMAN_LIKE = re.compile(r"^[IVXl1|]{1,6}$")
+_ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectorSettings:
+    """Decoder weights; ``keep_bonus`` is reached on text whose words mostly carry marks."""
+
+    channel_weight: float = 1.0
+    keep_bonus: float = 6.0
+    beam: int = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change: ``line`` 1-based, ``column`` 0-based in the input line, ``confidence`` 0-1."""
+
+    line: int
+    column: int
+    original: str
+    correction: str
+    confidence: float
+    alternatives: tuple[tuple[str, float], ...]
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["alternatives"] = [list(a) for a in self.alternatives]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """The corrected text (same number of lines as the input), the input, and the edit log."""
+
+    text: str
+    original: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Models:
+    """Everything the corrector loads once: LM, lexicon, channel model, candidate cache."""
+
+    lm: LanguageModel
+    lexicon: Lexicon
+    channel: Channel
+    channel_name: str
+    generator: CandidateGenerator
+    settings: CorrectorSettings
+
+
+def edits_to_jsonl(edits: tuple[Edit, ...] | list[Edit]) -> str:
+    """One JSON object per edit and line (UTF-8 text, not ASCII-escaped)."""
+    return "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in edits)
+
+
+def newest(directory: Path, pattern: str) -> Path:
+    found = sorted(directory.glob(pattern))
+    if not found:
+        raise ModelError(f"no {pattern} in {directory}", hint="build it with: python scripts/build_models.py")
+    return found[-1]
+
+
+def _load_channel(models_dir: Path) -> tuple[Channel, str]:
+    """The learned channel model when present, else the edit-distance fallback."""
+    try:
+        from pipeline.correct.channel import ChannelModel
+    except ImportError:
+        return EditDistanceChannel(), "fallback edit distance (no pipeline.correct.channel)"
+    paths = sorted(models_dir.glob("channel*"))
+    if not paths:
+        return EditDistanceChannel(), "fallback edit distance (no models/channel* file)"
+    return ChannelModel.load(paths[-1]), paths[-1].name
+
+
+@lru_cache(maxsize=4)
+def load_models(models_dir: Path = MODELS_DIR, dictionaries_dir: Path = DICTIONARIES_DIR,
+                settings: CorrectorSettings = CorrectorSettings(), use_channel: bool = True) -> Models:
+    """Load (once per arguments) the language model, dictionaries and channel model."""
+    lm = load_language_model(newest(models_dir, "lm-trigram-*.npz"))
+    lexicon = load_lexicon(lm, dictionaries_dir)
+    if use_channel:
+        channel, name = _load_channel(models_dir)
+    else:
+        channel, name = EditDistanceChannel(), "fallback edit distance (asked for)"
+    generator = CandidateGenerator(lm, lexicon, channel)
+    return Models(lm, lexicon, channel, name, generator, settings)
+
+
+def mark_share(slots: list[Slot]) -> float:
+    """Share of word slots of 2+ letters that carry any Vietnamese mark (~0.75 in clean text)."""
+    words = [s.text for s in slots if s.is_word and s.text.isalpha() and len(s.text) > 1]
+    return sum(map(has_marks, words)) / len(words) if words else 0.0
+
+
+def decoder_settings(settings: CorrectorSettings, share: float) -> DecoderSettings:
+    """Keep bonus grows from 0 (marks stripped) to full (text that keeps its marks)."""
+    scale = min(max((share - 0.2) / 0.4, 0.0), 1.0)
+    return DecoderSettings(settings.channel_weight, settings.keep_bonus * scale, settings.beam)
+
+
+def _roman(slot: Slot, following: Slot | None) -> str | None:
+    """A line-initial Roman numeral misread with l, 1 or | ("Il." -> "II"), else None."""
+    if not (slot.line_initial and following is not None and following.text in ".)"):
+        return None
+    if not _ROMAN_LIKE.match(slot.text) or slot.text.isdigit():
+        return None
+    roman = re.sub(r"[l1|]", "I", slot.text)
+    return roman if _ROMAN.match(roman) else None
+
+
+def slot_candidates(models: Models, slots: list[Slot]) -> list[tuple[Candidate, ...]]:
+    out = []
+    for i, slot in enumerate(slots):
+        following = slots[i + 1] if i + 1 < len(slots) else None
+        roman = _roman(slot, following) if slot.is_word else None
+        if roman is not None:
+            cand = Candidate((roman,), (models.lm.id_of(roman.lower()),), 0.0, roman == slot.text)
+            out.append((cand,))
+        elif slot.is_word:
+            out.append(models.generator.for_slot(slot.text))
+        else:
+            out.append((models.generator.fixed(slot.text),))
+    return out
+
+
+def _case_pattern(text: str) -> str:
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) >= 2 and all(ch.isupper() for ch in letters):
+        return "upper"
+    return "title" if letters and letters[0].isupper() else "lower"
+
+
+def render(cand: Candidate, original: str, style: str, lexicon: Lexicon) -> str:
+    """The printed form of a candidate: case of the original, abbreviations, tone placement."""
+    if cand.identity:
+        return canonical_tone_placement(original, style) if is_vietnamese_syllable(original) else original
+    pattern = _case_pattern(original)
+    out = []
+    for position, word in enumerate(cand.words):
+        if word.isupper() or word.isdigit():
+            out.append(word)
+            continue
+        if is_vietnamese_syllable(word):
+            word = canonical_tone_placement(word, style)
+        if word in lexicon.abbreviations and pattern != "lower" and not is_vietnamese_syllable(word):
+            word = lexicon.abbreviations[word]
+        elif pattern == "upper":
+            word = word.upper()
+        elif pattern == "title" and position == 0:
+            word = word[:1].upper() + word[1:]
+        out.append(word)
+    return " ".join(out)
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    exp = np.exp(scores - scores.max())
+    return exp / exp.sum()
+
+
+def _edits_for(models: Models, slots: list[Slot], cands: list[tuple[Candidate, ...]],
+               chosen: list[int], outputs: list[str], settings: DecoderSettings, style: str) -> list[Edit]:
+    """Edit records for the slots whose output differs, with confidence and alternatives."""
+    flat: list[int] = [models.lm.eos, models.lm.bos]
+    starts = []
+    for slot_cands, choice in zip(cands, chosen, strict=True):
+        starts.append(len(flat))
+        flat.extend(slot_cands[choice].ids)
+    edits = []
+    for t, slot in enumerate(slots):
+        if outputs[t] == slot.text:
+            continue
+        end = starts[t] + len(cands[t][chosen[t]].ids)
+        scores = local_scores(models.lm, (flat[starts[t] - 2], flat[starts[t] - 1]), flat[end:end + 2],
+                              cands[t], settings)
+        probs = _softmax(scores)
+        order = [i for i in np.argsort(-probs) if i != chosen[t]][:3]
+        alternatives = tuple((render(cands[t][i], slot.text, style, models.lexicon), round(float(probs[i]), 4))
+                             for i in order)
+        edits.append(Edit(slot.line + 1, slot.start, slot.text, outputs[t],
+                          round(float(probs[chosen[t]]), 4), alternatives))
+    return edits
+
+
+def _apply(lines: list[str], slots: list[Slot], outputs: list[str]) -> None:
+    """Replace each slot's text by its output in ``lines`` (right to left within a line)."""
+    for slot, out in sorted(zip(slots, outputs, strict=True), key=lambda so: (so[0].line, -so[0].start)):
+        if out != slot.text:
+            line = lines[slot.line]
+            lines[slot.line] = line[: slot.start] + out + line[slot.end :]
+
+
+def correct(text: str, *, style: str = "new", models: Models | None = None) -> Correction:
+    """Restore diacritics and repair OCR damage; line N of the result is line N of ``text``.
+
+    ``style`` is the tone placement of the output ("new": hoà, thuỷ; "old": hòa, thủy).
+    """
+    if style not in ("new", "old"):
+        raise ValueError(f"style must be 'new' or 'old', not {style!r}")
+    models = models or load_models()
+    normalized = normalize_input(text)
+    lines = normalized.split("\n")
+    units = paragraphs(lines)
+    settings = decoder_settings(models.settings, mark_share([s for unit in units for s in unit]))
+    edits: list[Edit] = []
+    for slots in units:
+        cands = slot_candidates(models, slots)
+        chosen = decode(models.lm, cands, settings)
+        outputs = [render(c[i], s.text, style, models.lexicon) for c, i, s in zip(cands, chosen, slots, strict=True)]
+        edits += _edits_for(models, slots, cands, chosen, outputs, settings, style)
+        _apply(lines, slots, outputs)
+    return Correction("\n".join(lines), text, tuple(edits))
+
+
+def with_settings(models: Models, **changes: float) -> Models:
+    """The same models with other decoder settings (for benchmarks and tuning)."""
+    return replace(models, settings=replace(models.settings, **changes))

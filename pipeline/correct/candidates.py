@@ -1,0 +1,144 @@
+"""Candidate corrections for one observed slot, with their channel scores.
+
+Sources, for a word-like slot: the slot itself when it is a known word; every word sharing its
+skeleton (diacritics restored); the channel model's rewrites; skeletons within a small edit
+distance (rapidfuzz); splits of glued tokens ("20thang", "congtac"). Each candidate is scored
+by the channel model, and the best few by channel score plus unigram prior are kept. Lists are
+cached per observed string, so a page costs one generation per distinct token.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.correct.lexicon import Lexicon
+from pipeline.correct.lm import LanguageModel
+from pipeline.correct.orthography import is_vietnamese_syllable, skeleton
+from pipeline.correct.tokens import NUM, UNK, normalize_token
+
+MAX_CANDIDATES = 12
+SPLIT_LOGPROB = math.log(0.01)
+DIGIT_SPLIT_LOGPROB = math.log(0.2)
+UNKNOWN_KEEP_LOGPROB = math.log(0.05)
+GARBLED_KEEP_LOGPROB = math.log(0.0005)
+PRIOR_WEIGHT = 0.3
+
+
+class Channel(Protocol):
+    def logprob(self, observed: str, intended: str) -> float: ...
+    def rewrites(self, observed: str, limit: int = 20) -> list[tuple[str, float]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A reading of a slot: lower-case ``words`` (1 or 2), their LM ids and the channel score.
+
+    ``identity`` marks the reading that keeps the slot as it is.
+    """
+
+    words: tuple[str, ...]
+    ids: tuple[int, ...]
+    channel: float
+    identity: bool = False
+
+
+def _is_latin(text: str) -> bool:
+    return all(ch < "\u0250" or "\u1e00" <= ch <= "\u1eff" for ch in text)
+
+
+@dataclass
+class CandidateGenerator:
+    """Generates and caches candidate lists (mutable cache; the models themselves are frozen)."""
+
+    lm: LanguageModel
+    lexicon: Lexicon
+    channel: Channel
+    cache: dict[str, tuple[Candidate, ...]] = field(default_factory=dict)
+    _prior_total: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._prior_total = float(sum(self.lexicon.counts.values())) or 1.0
+
+    def for_slot(self, text: str) -> tuple[Candidate, ...]:
+        """Candidates for an observed word-like slot (any case)."""
+        cached = self.cache.get(text)
+        if cached is None:
+            cached = self._generate(text)
+            if len(self.cache) > 200_000:
+                self.cache.clear()
+            self.cache[text] = cached
+        return cached
+
+    def fixed(self, token: str) -> Candidate:
+        """The single reading of a punctuation or number slot."""
+        return Candidate((token,), (self.lm.id_of(normalize_token(token)),), 0.0, True)
+
+    def _ids(self, words: tuple[str, ...]) -> tuple[int, ...]:
+        return tuple(self.lm.id_of(normalize_token(w)) for w in words)
+
+    def _prior(self, word: str) -> float:
+        return math.log((self.lexicon.counts.get(word, 0) + 1) / self._prior_total)
+
+    def _generate(self, text: str) -> tuple[Candidate, ...]:
+        lower = text.lower()
+        if lower.isdigit():
+            return (Candidate((lower,), (self.lm.id_of(NUM),), 0.0, True),)
+        if not _is_latin(lower):
+            return (Candidate((lower,), (self.lm.id_of(UNK),), 0.0, True),)
+        lower = normalize_token(lower) if lower.isalpha() else lower
+        scored = self._single_words(lower)
+        scored.update(self._splits(lower))
+        ranked = sorted(scored.items(), key=lambda kv: -(kv[1] + PRIOR_WEIGHT * self._prior(kv[0][0])))
+        out = [Candidate(words, self._ids(words), score, words == (lower,))
+               for words, score in ranked[:MAX_CANDIDATES]]
+        if not any(c.identity for c in out):
+            out.append(self._keep_unknown(lower))
+        return tuple(out)
+
+    def _keep_unknown(self, lower: str) -> Candidate:
+        known = self.lexicon.is_known(lower)
+        plausible = lower.isalpha() and (known or is_vietnamese_syllable(lower) or len(lower) > 3)
+        penalty = 0.0 if known else UNKNOWN_KEEP_LOGPROB if plausible else GARBLED_KEEP_LOGPROB
+        return Candidate((lower,), self._ids((lower,)), penalty, True)
+
+    def _single_words(self, lower: str) -> dict[tuple[str, ...], float]:
+        """One-word readings: same skeleton, channel rewrites, fuzzy skeleton neighbours."""
+        skel = skeleton(lower)
+        skeletons = {skel}
+        skeletons.update(s for s, _ in self.channel.rewrites(lower, limit=20))
+        max_distance = 1 if len(skel) <= 3 else 2
+        if len(skel) >= 2:
+            found = process.extract(skel, self.lexicon.skeletons, scorer=Levenshtein.distance,
+                                    score_cutoff=max_distance, limit=40)
+            skeletons.update(s for s, _, _ in found)
+        out: dict[tuple[str, ...], float] = {}
+        for sk in skeletons:
+            for word in self.lexicon.words_for(sk):
+                out[(word,)] = self.channel.logprob(lower, word)
+        return out
+
+    def _best_words(self, part: str, limit: int = 3) -> list[tuple[str, float]]:
+        words = [(w, self.channel.logprob(part, w)) for w in self.lexicon.words_for(skeleton(part))]
+        words.sort(key=lambda kv: -(kv[1] + PRIOR_WEIGHT * self._prior(kv[0])))
+        return words[:limit]
+
+    def _splits(self, lower: str) -> dict[tuple[str, ...], float]:
+        """Two-word readings of a glued token: digits|letters, or two known skeletons."""
+        out: dict[tuple[str, ...], float] = {}
+        if len(lower) < 3 or (self.lexicon.is_known(lower) and lower.isalpha()):
+            return out
+        for cut in range(1, len(lower)):
+            left, right = lower[:cut], lower[cut:]
+            if left.isdigit() and right.isalpha():
+                for word, score in self._best_words(right):
+                    out[(left, word)] = score + DIGIT_SPLIT_LOGPROB
+            elif left.isalpha() and right.isalpha() and min(len(left), len(right)) >= 2:
+                for lw, ls in self._best_words(left, 2):
+                    for rw, rs in self._best_words(right, 2):
+                        out[(lw, rw)] = ls + rs + SPLIT_LOGPROB
+        return out

@@ -1,0 +1,123 @@
+"""The syllable trigram language model at run time: compact storage, loading, vectorised scoring.
+
+Stored as one ``.npz`` (no pickle): the vocabulary as UTF-8 text, bigrams and trigrams as
+compressed-sparse rows (word ids as uint16 under their context, counts per context) and every
+log probability or backoff weight as a uint8 code into a 256-entry codebook.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.correct.kneser_ney import BITS, MASK, NgramTables
+from pipeline.correct.tokens import BOS, EOS, UNK
+from pipeline.errors import ModelError
+
+
+def _quantize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """uint8 codes and a float32 codebook (256 quantiles) for ``values``."""
+    if len(values) == 0:
+        return np.zeros(0, np.uint8), np.zeros(1, np.float32)
+    book = np.unique(np.quantile(values, np.linspace(0.0, 1.0, 256)).astype(np.float32))
+    mids = (book[1:] + book[:-1]) / 2
+    return np.searchsorted(mids, values).astype(np.uint8), book
+
+
+def save_tables(path: Path, vocab: list[str], tables: NgramTables, meta: dict) -> None:
+    """Write the model compactly (see module doc)."""
+    v = len(vocab)
+    if v > 65535:
+        raise ValueError("vocabulary too large for uint16 storage")
+    bi_ctx = tables.bi_keys >> BITS
+    tri_ctx_index = np.searchsorted(tables.bi_keys, tables.tri_keys >> BITS)
+    arrays: dict[str, np.ndarray] = {
+        "vocab": np.frombuffer("\n".join(vocab).encode("utf-8"), np.uint8),
+        "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), np.uint8),
+        "uni_lp": tables.uni_lp.astype(np.float32),
+        "uni_bow": tables.uni_bow.astype(np.float32),
+        "bi_count": np.bincount(bi_ctx, minlength=v).astype(np.uint32),
+        "bi_word": (tables.bi_keys & MASK).astype(np.uint16),
+        "tri_count": np.bincount(tri_ctx_index, minlength=len(tables.bi_keys)).astype(np.uint32),
+        "tri_word": (tables.tri_keys & MASK).astype(np.uint16),
+    }
+    for name, values in (("bi_lp", tables.bi_lp), ("bi_bow", tables.bi_bow), ("tri_lp", tables.tri_lp)):
+        arrays[name], arrays[name + "_book"] = _quantize(values)
+    np.savez_compressed(path, **arrays)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageModel:
+    """A trigram model in backoff form; ``logprob`` scores arrays of (u, v, w) ids at once."""
+
+    vocab: tuple[str, ...]
+    uni_lp: np.ndarray
+    uni_bow: np.ndarray
+    bi_keys: np.ndarray
+    bi_lp: np.ndarray
+    bi_bow: np.ndarray
+    tri_keys: np.ndarray
+    tri_lp: np.ndarray
+    meta: dict = field(default_factory=dict)
+    index: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_tables(cls, vocab: list[str], t: NgramTables, meta: dict | None = None) -> LanguageModel:
+        """Wrap freshly estimated tables (tests, builder)."""
+        return cls(tuple(vocab), t.uni_lp, t.uni_bow, t.bi_keys, t.bi_lp, t.bi_bow, t.tri_keys,
+                   t.tri_lp, meta or {}, {w: i for i, w in enumerate(vocab)})
+
+    @property
+    def bos(self) -> int:
+        return self.index[BOS]
+
+    @property
+    def eos(self) -> int:
+        return self.index[EOS]
+
+    @property
+    def unk(self) -> int:
+        return self.index[UNK]
+
+    def id_of(self, token: str) -> int:
+        """Id of a vocabulary token, ``<unk>`` for anything else."""
+        return self.index.get(token, self.index[UNK])
+
+    def logprob(self, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """Natural-log P(w | u v) for arrays of ids (broadcast together)."""
+        u, v, w = (np.asarray(a, dtype=np.int64) for a in np.broadcast_arrays(u, v, w))
+        pair = (v << BITS) | w
+        tri, tri_hit = _find(self.tri_keys, (u << (2 * BITS)) | pair)
+        bi, bi_hit = _find(self.bi_keys, pair)
+        ctx, ctx_hit = _find(self.bi_keys, (u << BITS) | v)
+        bigram = np.where(bi_hit, self.bi_lp[bi], self.uni_bow[v] + self.uni_lp[w])
+        backoff = np.where(ctx_hit, self.bi_bow[ctx], 0.0) + bigram
+        return np.where(tri_hit, self.tri_lp[tri], backoff)
+
+
+def _find(keys: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    return pos, keys[pos] == query
+
+
+def load_language_model(path: Path) -> LanguageModel:
+    """Load a model written by :func:`save_tables`; ModelError when missing or corrupt."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {name: z[name] for name in z.files}
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"cannot load language model {path}: {exc}",
+                         hint="rebuild it with: python scripts/build_models.py") from exc
+    vocab = arrays["vocab"].tobytes().decode("utf-8").split("\n")
+    bi_ctx = np.repeat(np.arange(len(vocab), dtype=np.int64), arrays["bi_count"])
+    bi_keys = (bi_ctx << BITS) | arrays["bi_word"].astype(np.int64)
+    tri_ctx = np.repeat(bi_keys, arrays["tri_count"])
+    tri_keys = (tri_ctx << BITS) | arrays["tri_word"].astype(np.int64)
+    decode = {n: arrays[n + "_book"][arrays[n]] for n in ("bi_lp", "bi_bow", "tri_lp")}
+    meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
+    return LanguageModel(tuple(vocab), arrays["uni_lp"], arrays["uni_bow"], bi_keys, decode["bi_lp"],
+                         decode["bi_bow"], tri_keys, decode["tri_lp"], meta,
+                         {w: i for i, w in enumerate(vocab)})

@@ -1,0 +1,69 @@
+"""Cutting text into decoding units: paragraphs of lines, and *slots* inside them.
+
+A slot is a maximal run of letters and digits (plus the stray symbols that legacy OCR puts
+inside words, such as ¢ € ¥ &), or one other non-space character. Slots carry their line and
+column so that the corrected text keeps every line, every space and every untouched
+character exactly where it was.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+IN_WORD_JUNK = "¢€¥£©®°¤@$&|"
+_SLOT_RE = re.compile(rf"((?:[^\W_]|[{re.escape(IN_WORD_JUNK)}])+)|(\S)")
+_LIGATURES = {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One decodable piece of a line. ``line`` is 0-based; ``start``/``end`` are columns."""
+
+    line: int
+    start: int
+    end: int
+    text: str
+    is_word: bool
+    line_initial: bool
+
+
+def normalize_input(text: str) -> str:
+    """NFC, ligatures spelt out, control characters (binary garbage) replaced by spaces.
+
+    Replacements keep the length of each line only where they are one character for one;
+    ligatures are expanded, which is why this runs once, before any column is computed.
+    """
+    text = unicodedata.normalize("NFC", text)
+    for lig, plain in _LIGATURES.items():
+        text = text.replace(lig, plain)
+    return _CONTROL.sub(" ", text)
+
+
+def line_slots(line: str, index: int) -> list[Slot]:
+    """The slots of one line."""
+    slots = []
+    for number, match in enumerate(_SLOT_RE.finditer(line)):
+        word = match.group(1)
+        is_word = bool(word) and any(ch.isalnum() for ch in word)
+        slots.append(Slot(index, match.start(), match.end(), match.group(0), is_word, number == 0))
+    return slots
+
+
+def paragraphs(lines: list[str]) -> list[list[Slot]]:
+    """Slots of runs of consecutive non-blank lines (a blank line ends a paragraph)."""
+    out: list[list[Slot]] = []
+    current: list[Slot] = []
+    for index, line in enumerate(lines):
+        slots = line_slots(line, index)
+        if not slots:
+            if current:
+                out.append(current)
+            current = []
+            continue
+        current.extend(slots)
+    if current:
+        out.append(current)
+    return out

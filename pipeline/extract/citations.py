@@ -1,0 +1,131 @@
+"""Cited documents: every mention found, grouped once per canonical symbol."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from pipeline.extract.doctypes import AMBIGUOUS_CODE_TYPES, type_of_code
+from pipeline.extract.mentions import RawMention, describe
+from pipeline.extract.records import CitedDocument, Mention
+from pipeline.extract.symbols import Symbol, find_symbols
+from pipeline.extract.text import LineIndex, sentence_bounds, skeleton, squash_spaces
+
+MAX_SENTENCE_CHARS = 600
+_LAW_TYPES = frozenset({"Luật", "Bộ luật", "Nghị quyết", "Pháp lệnh"})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CitationContext:
+    """Where citations may be found and how to place them.
+
+    ``excluded`` are (start, end) offset ranges that cite nothing (the header's own
+    number line, the closing block); ``own_key`` the report's own symbol key;
+    ``section_paths`` the section path of each 1-based line.
+    """
+
+    excluded: tuple[tuple[int, int], ...]
+    own_key: str | None
+    section_paths: Sequence[tuple[str, ...]]
+
+
+def find_mentions(text: str, context: CitationContext) -> list[RawMention]:
+    """All mentions of cited documents in reading order."""
+    skel = skeleton(text)
+    symbols = [
+        s
+        for s in find_symbols(text)
+        if s.key != context.own_key and not any(a <= s.start < b for a, b in context.excluded)
+    ]
+    mentions: list[RawMention] = []
+    for index, symbol in enumerate(symbols):
+        next_start = symbols[index + 1].start if index + 1 < len(symbols) else len(text)
+        prev = mentions[-1] if mentions else None
+        mention = describe(text, skel, symbol, prev, next_start)
+        if mention is not None:
+            mentions.append(mention)
+    return _share_list_context(mentions)
+
+
+def _share_list_context(mentions: list[RawMention]) -> list[RawMention]:
+    """In "A và B ngày X của Y", A without its own date or issuer takes B's."""
+    out = list(mentions)
+    for index in range(len(out) - 2, -1, -1):
+        current, nxt = out[index], out[index + 1]
+        if not nxt.list_member or current.has_date or current.issuer:
+            continue
+        out[index] = dataclasses.replace(current, date=nxt.date, has_date=nxt.has_date, issuer=nxt.issuer)
+    return out
+
+
+def _code_type(symbol: Symbol) -> str | None:
+    if symbol.system == "cong_van":
+        return "Công văn"
+    if symbol.system == "law":
+        return "Nghị quyết" if symbol.issuer_groups[0].startswith("UBTVQH") else "Luật"
+    if symbol.type_code is None:
+        return None
+    return type_of_code(symbol.type_code, party=symbol.system == "party")
+
+
+def _conflict(word_type: str | None, symbol: Symbol) -> bool:
+    """True when the type word contradicts the type the symbol's code implies."""
+    if not word_type:
+        return False
+    if symbol.system == "law":
+        return word_type not in _LAW_TYPES
+    allowed = AMBIGUOUS_CODE_TYPES.get(symbol.type_code or "", frozenset())
+    code_type = _code_type(symbol)
+    return code_type is not None and word_type != code_type and word_type not in allowed
+
+
+def _mention(text: str, lines: LineIndex, raw: RawMention, context: CitationContext) -> Mention:
+    line = lines.line_of(raw.symbol.start)
+    left, right = sentence_bounds(text, raw.start, raw.symbol.end)
+    sentence = squash_spaces(text[left:right])[:MAX_SENTENCE_CHARS]
+    path = context.section_paths[line] if line < len(context.section_paths) else ()
+    return Mention(
+        line=line,
+        start=raw.start,
+        end=raw.core_end,
+        text=squash_spaces(text[raw.start : raw.core_end]),
+        section_path=path,
+        sentence=sentence,
+        relation=raw.relation,
+        type_word=raw.type_word or None,
+    )
+
+
+def _document(group: list[RawMention], mentions: tuple[Mention, ...]) -> CitedDocument:
+    first = group[0].symbol
+    word_type = next((m.type_word for m in group if m.type_word), None)
+    date = next((m.date for m in group if m.date), None)
+    year = first.year if first.year is not None else (date.year if date else None)
+    aliases = tuple(dict.fromkeys(m.alias_name for m in group if m.alias_name))
+    return CitedDocument(
+        type=word_type or _code_type(first),
+        symbol=first.canonical,
+        number=first.number,
+        system=first.system,
+        type_code=first.type_code,
+        issuer_code=first.issuer_code,
+        date=date,
+        year=year,
+        issuer=next((m.issuer for m in group if m.issuer), None),
+        subject=next((m.subject for m in group if m.subject), None),
+        type_conflict=_conflict(word_type, first),
+        aliases=aliases,
+        mentions=mentions,
+    )
+
+
+def group_citations(text: str, raws: list[RawMention], context: CitationContext) -> tuple[CitedDocument, ...]:
+    """One :class:`CitedDocument` per symbol key, in order of first mention."""
+    lines = LineIndex.of(text)
+    groups: dict[str, list[RawMention]] = {}
+    for raw in raws:
+        groups.setdefault(raw.symbol.key, []).append(raw)
+    return tuple(
+        _document(group, tuple(_mention(text, lines, r, context) for r in group))
+        for group in groups.values()
+    )

@@ -1,0 +1,72 @@
+"""``extract(text)``: header, section tree and cited documents of one report."""
+
+from __future__ import annotations
+
+from pipeline.extract.citations import CitationContext, find_mentions, group_citations
+from pipeline.extract.closing import find_closing_start, parse_closing
+from pipeline.extract.header import Header, issuing_bodies, parse_header
+from pipeline.extract.records import DocumentHeader, ReportStructure, Section
+from pipeline.extract.sections import parse_sections, section_paths
+from pipeline.extract.text import LineIndex, normalise_text
+
+
+def _document_header(header: Header, lines: list[str], closing_start: int | None) -> DocumentHeader:
+    closing = parse_closing(lines, closing_start) if closing_start else None
+    signer = closing.signer if closing else None
+    authority_body = None
+    if signer and signer.authority:
+        authority_body = signer.authority[0].split(".", 1)[-1].strip() or None
+    symbol = header.symbol
+    issuer, superior = issuing_bodies(header.left_lines, authority_body, symbol.issuer_code if symbol else None)
+    doc_type = header.type
+    if doc_type is None and symbol is not None and symbol.system == "cong_van":
+        doc_type = "Công văn"
+    return DocumentHeader(
+        type=doc_type,
+        symbol=symbol.canonical if symbol else None,
+        number=symbol.number if symbol else None,
+        issuer=issuer,
+        superior_body=superior,
+        place=header.place,
+        date=header.date,
+        title=header.title,
+        subject=header.subject,
+        recipients=header.recipients,
+        signer=signer,
+        distribution=closing.distribution if closing else (),
+        body_start_line=header.body_start_line,
+        closing_start_line=closing_start,
+    )
+
+
+def _excluded_ranges(index: LineIndex, header: Header, closing_start: int | None, size: int) -> tuple[tuple[int, int], ...]:
+    ranges = []
+    if header.symbol_line is not None:
+        start = index.start_of(header.symbol_line)
+        end = index.start_of(header.symbol_line + 1) if header.symbol_line < len(index.starts) else size
+        ranges.append((start, end))
+    if closing_start is not None:
+        ranges.append((index.start_of(closing_start), size))
+    return tuple(ranges)
+
+
+def extract(text: str) -> ReportStructure:
+    """Extract the header, the section tree and every cited document of a report.
+
+    ``text`` is the (corrected) report text, NFC with "\\n" line breaks; lines are
+    numbered from 1.
+    """
+    text = normalise_text(text)
+    lines = text.split("\n")
+    index = LineIndex.of(text)
+    header = parse_header(lines)
+    closing_start = find_closing_start(lines, header.body_start_line)
+    body_end = (closing_start - 1) if closing_start else len(lines)
+    sections: tuple[Section, ...] = parse_sections(lines, header.body_start_line, body_end)
+    context = CitationContext(
+        excluded=_excluded_ranges(index, header, closing_start, len(text)),
+        own_key=header.symbol.key if header.symbol else None,
+        section_paths=section_paths(sections, len(lines)),
+    )
+    citations = group_citations(text, find_mentions(text, context), context)
+    return ReportStructure(_document_header(header, lines, closing_start), sections, citations)

@@ -1,0 +1,232 @@
+"""Find every mention of a cited document: the symbol, the type word before it, the date,
+issuer phrase and subject after it, the lead word (relation) and list membership.
+
+All keyword matching runs on the skeleton (lower case, no diacritics) and tolerates
+common OCR damage ("s6"/"sé" for "số", "ctia"/"ciia" for "của", "Cong vin" for "Công văn").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.extract.dates import date_after, issue_date_in
+from pipeline.extract.doctypes import PROSE_ABBREVIATIONS, type_word_skeletons
+from pipeline.extract.symbols import Symbol
+from pipeline.extract.text import squash_spaces
+
+_TOKEN = re.compile(r"\S+")
+_SO_TOKEN = re.compile(r"^s[a-z0-9&]{0,2}:?$")
+_OPENERS = "(“\"'‘["
+_ISSUER_LEAD = re.compile(r"[ \t\n]*,?[ \t\n]*c(?:u|ti|ii|t|ui|tu|i|iu)a[ \t\n]+")
+_ISSUER_STOP = re.compile(
+    r"[,;.()\"“”:]|\s(?:ve|ban hanh|quy dinh|huong dan|phe duyet|thuc hien|sua doi|tai|"
+    r"trien khai|da|duoc|theo|dong thoi|nam|ngay|cho|doi voi|va cac|phoi hop|co hieu luc)\b"
+)
+_UNIT_AFTER = re.compile(r"[ \t]+(?:tinh|huyen|thanh pho|thi xa|quan|xa|phuong)\b")
+_SUBJECT_LEAD = re.compile(
+    r"[ \t\n]*,?[ \t\n]*[\"“]?[ \t\n]*(?:ve viec|ve|v/v|ban hanh|quy dinh|huong dan|phe duyet|"
+    r"thuc hien|trien khai|phoi hop|sua doi)\b"
+)
+_SUBJECT_STOP = re.compile(r";|[.!?](?=\s|$)|\((?:sau day )?goi tat|[\"”](?=\s*[;,.)]|\s*$)|\n[ \t]*\n")
+_ALIAS_BEFORE = re.compile(r"goi tat la\s*$")
+_ALIAS_AFTER = re.compile(r"\((?:sau day\s+)?goi tat la\s+(?P<alias>[^()]{1,80})\)")
+_RELATIONS = {
+    "can cu": "căn cứ",
+    "thuc hien": "thực hiện",
+    "trien khai": "triển khai",
+    "theo": "theo",
+    "kem theo": "kèm theo",
+    "thay the": "thay thế",
+    "sua doi": "sửa đổi",
+    "bai bo": "bãi bỏ",
+    "ban hanh": "ban hành",
+    "quan triet": "quán triệt",
+    "goi tat la": "alias",
+}
+_RELATION_RX = re.compile(r"\b(?:" + "|".join(sorted(_RELATIONS, key=len, reverse=True)) + r")\b")
+_LIST_GAP = re.compile(r"^[\s,;:]*(?:(?:va|hoac|cung)\s+)?(?:s[a-z0-9]{0,2}\s*:?\s*)?$")
+MAX_SUBJECT_CHARS = 300
+MAX_ISSUER_WORDS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class TypeWord:
+    """A type word found before a symbol: offsets, canonical name ("" if generic)."""
+
+    start: int
+    name: str
+    has_so: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RawMention:
+    """A mention before grouping: symbol, context found around it, offsets."""
+
+    symbol: Symbol
+    start: int
+    core_end: int
+    type_word: str | None
+    date: dt.date | None
+    has_date: bool
+    issuer: str | None
+    subject: str | None
+    relation: str | None
+    alias_name: str | None
+    list_member: bool
+
+
+def _last_tokens(skel: str, pos: int, span: int = 80) -> list[tuple[int, int, str]]:
+    low = max(0, pos - span)
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(skel, low, pos)]
+    return tokens[1:] if low > 0 and tokens else tokens
+
+
+def _match_words(text: str, tokens: list[tuple[int, int, str]], fuzzy: bool) -> TypeWord | None:
+    words = type_word_skeletons()
+    for k in range(min(4, len(tokens)), 0, -1):
+        chunk = tokens[-k:]
+        if any(t[2][-1] in ",;.)" for t in chunk[:-1]):
+            continue
+        candidate = " ".join(t[2] for t in chunk).lstrip(_OPENERS)
+        start = chunk[0][0] + (len(chunk[0][2]) - len(chunk[0][2].lstrip(_OPENERS)))
+        if not fuzzy:
+            if candidate in words:
+                return TypeWord(start, words[candidate], False)
+            original = text[start : chunk[-1][1]]
+            if k == 1 and original in PROSE_ABBREVIATIONS:
+                return TypeWord(start, PROSE_ABBREVIATIONS[original], False)
+            continue
+        if len(candidate) < 6:
+            continue
+        best = min(
+            ((Levenshtein.distance(candidate, w), w) for w in words if w.count(" ") == k - 1 and w[0] == candidate[0]),
+            default=(99, ""),
+        )
+        if best[0] <= 1:
+            return TypeWord(start, words[best[1]], False)
+    return None
+
+
+def type_word_before(text: str, skel: str, pos: int) -> TypeWord | None:
+    """The type word (and "số") written right before offset ``pos``, or None."""
+    tokens = _last_tokens(skel, pos)
+    has_so = False
+    if tokens and tokens[-1][2] == ":":
+        tokens.pop()
+    if tokens and _SO_TOKEN.match(tokens[-1][2]):
+        has_so, so_start = True, tokens[-1][0]
+        tokens.pop()
+    if not tokens or tokens[-1][2][-1] in ",;.)":
+        return TypeWord(so_start, "", True) if has_so else None
+    found = _match_words(text, tokens, fuzzy=False) or _match_words(text, tokens, fuzzy=True)
+    if found is not None:
+        return TypeWord(found.start, found.name, has_so)
+    return TypeWord(so_start, "", True) if has_so else None
+
+
+def law_word_before(skel: str, pos: int) -> TypeWord | None:
+    """For a law symbol, "Luật/Bộ luật/Pháp lệnh <name> số ..." a few words back."""
+    tokens = _last_tokens(skel, pos, span=120)
+    for index in range(len(tokens) - 1, max(-1, len(tokens) - 14), -1):
+        word = tokens[index][2]
+        if word[-1] in ",;.":
+            return None
+        if word in ("luat", "lenh"):
+            prev = tokens[index - 1][2] if index > 0 else ""
+            if word == "luat":
+                name, start = ("Bộ luật", tokens[index - 1][0]) if prev == "bo" else ("Luật", tokens[index][0])
+            elif prev == "phap":
+                name, start = "Pháp lệnh", tokens[index - 1][0]
+            else:
+                continue
+            return TypeWord(start, name, False)
+    return None
+
+
+def _issuer_after(text: str, skel: str, symbol: Symbol, pos: int) -> tuple[str | None, int]:
+    """The "của <body>" phrase at ``pos`` (or "UBND tỉnh" style unit), and its end."""
+    lead = _ISSUER_LEAD.match(skel, pos)
+    if lead is not None:
+        stop = _ISSUER_STOP.search(skel, lead.end(), lead.end() + 160)
+        end = stop.start() if stop else lead.end() + 80
+        words = text[lead.end() : end].split()[:MAX_ISSUER_WORDS]
+        issuer = " ".join(words).strip(" -")
+        if issuer:
+            return issuer, lead.end() + len(text[lead.end() : end].rstrip())
+    unit = _UNIT_AFTER.match(skel, pos)
+    if unit is not None and symbol.issuer_code:
+        words = [text[unit.start() : unit.end()].strip()]
+        for match in _TOKEN.finditer(text, unit.end(), unit.end() + 40):
+            if not match.group()[0].isupper() or len(words) >= 4:
+                break
+            words.append(match.group().rstrip(",;."))
+        return f"{symbol.issuer_groups[0]} {' '.join(words)}", unit.end()
+    return None, pos
+
+
+def _subject_after(text: str, skel: str, pos: int) -> str | None:
+    lead = _SUBJECT_LEAD.match(skel, pos)
+    if lead is None:
+        return None
+    stop = _SUBJECT_STOP.search(skel, lead.end(), lead.end() + MAX_SUBJECT_CHARS)
+    end = stop.start() if stop else min(len(text), lead.end() + MAX_SUBJECT_CHARS)
+    subject = squash_spaces(text[pos:end]).strip(" ,\"“”")
+    return subject or None
+
+
+def _alias_after(text: str, skel: str, pos: int, limit: int) -> str | None:
+    match = _ALIAS_AFTER.search(skel, pos, min(limit, pos + MAX_SUBJECT_CHARS + 80))
+    if match is None:
+        return None
+    return squash_spaces(text[match.start("alias") : match.end("alias")])
+
+
+def relation_before(skel: str, low: int, start: int) -> str | None:
+    """The lead word nearest before ``start`` in its clause ("thực hiện", "căn cứ", ...)."""
+    clause = max(skel.rfind(";", low, start), skel.rfind(". ", low, start), low)
+    if _ALIAS_BEFORE.search(skel, max(clause, start - 30), start):
+        return "alias"
+    found = None
+    for match in _RELATION_RX.finditer(skel, clause, start):
+        found = match.group()
+    return _RELATIONS[found] if found else None
+
+
+def describe(text: str, skel: str, symbol: Symbol, prev: RawMention | None, next_start: int) -> RawMention | None:
+    """Build the mention of ``symbol`` from its context, or None if it is not a citation."""
+    word = type_word_before(text, skel, symbol.start)
+    if word is None and symbol.system == "law":
+        word = law_word_before(skel, symbol.start)
+    gap = skel[prev.core_end : symbol.start] if prev else "x"
+    in_list = prev is not None and (word is None or not word.name) and bool(_LIST_GAP.match(gap))
+    if word is None and not in_list and symbol.system == "cong_van":
+        return None  # a bare N/ABC is only a công văn after a type word or "số"
+    start = word.start if word else symbol.start
+    type_name = word.name if word and word.name else (prev.type_word if in_list else None)
+    if word is not None and not word.name and not in_list:
+        type_name = ""
+    date_match = date_after(skel, symbol.end)
+    pos = date_match.end if date_match else symbol.end
+    issuer, pos = _issuer_after(text, skel, symbol, pos)
+    if date_match is None:
+        date_match = date_after(skel, pos) or issue_date_in(skel, pos, min(next_start, pos + 120))
+        pos = date_match.end if date_match and date_match.start < pos + 3 else pos
+    low = prev.core_end if prev else max(0, start - 120)
+    relation = prev.relation if in_list and prev else relation_before(skel, max(low, start - 120), start)
+    return RawMention(
+        symbol=symbol,
+        start=start,
+        core_end=pos,
+        type_word=type_name,
+        date=date_match.value if date_match else None,
+        has_date=date_match is not None,
+        issuer=issuer,
+        subject=_subject_after(text, skel, pos),
+        relation=relation,
+        alias_name=_alias_after(text, skel, pos, next_start),
+        list_member=in_list,
+    )

@@ -1,0 +1,167 @@
+"""Find document symbols ("436/QĐ-UBND", "43-KL/TW", "20/2013/QĐ-UBND", "80/2015/QH13")
+in text and bring them to their canonical form.
+
+Tolerated damage: spaces around '/' and '-' ("286 /BC-UBND", "43- KL/TW"), a symbol split
+across a line end after '/' or '-' ("436/QĐ-" + "UBND"), OCR look-alikes in the type code
+("QD", "QP", "0P" -> "QĐ") and case slips in known codes ("TTG" -> "TTg", "Ctr" -> "CTr").
+The system is told by the separators (reference §0): '/' State, '-' then '/' Party, a
+four-digit year in the middle a legal normative document, ``QHk`` a law.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from pipeline.extract.doctypes import (
+    ISSUER_NAMES,
+    canonical_issuer_group,
+    canonical_type_code,
+)
+from pipeline.extract.text import strip_diacritics
+
+System = Literal["state", "cong_van", "normative", "law", "party"]
+
+_GROUP_ANY = r"[A-Za-zĐđ0-9&]++(?!\w)"
+_GROUP_UPPER = r"[A-ZĐ0-9&]{2,}+(?!\w)"
+_SYMBOL_RX = re.compile(
+    r"(?<![\w/.,-])(?P<num>\d{1,5}[a-z]?)"
+    rf"(?P<tail>(?:[/-]{_GROUP_ANY}|[ \t]*[/-][ \t]*(?:\n[ \t]*)?{_GROUP_UPPER})+)"
+)
+_PART_RX = re.compile(r"[ \t\n]*(?P<sep>[/-])[ \t\n]*(?P<group>[A-Za-zĐđ0-9&]+)")
+_LAW_GROUP = re.compile(r"^(?:UBTV)?QH\d{0,2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    """One document symbol found in the text.
+
+    ``start``/``end`` are offsets in the text searched; ``canonical`` is the symbol with
+    official spelling and no spaces; ``key`` identifies the document (number without
+    leading zeros, symbol compared without diacritics or case).
+    """
+
+    start: int
+    end: int
+    raw: str
+    number: str
+    system: System
+    type_code: str | None
+    issuer_groups: tuple[str, ...]
+    year: int | None
+    canonical: str
+    key: str
+
+    @property
+    def issuer_code(self) -> str | None:
+        """The issuing-body part of the symbol ("UBND", "TW", "QH13"), or None."""
+        return "-".join(self.issuer_groups) or None
+
+
+def find_symbols(text: str) -> Iterator[Symbol]:
+    """Yield every well-formed document symbol in ``text``, in order."""
+    for match in _SYMBOL_RX.finditer(text):
+        parts = [(p["sep"], p["group"]) for p in _PART_RX.finditer(match["tail"])]
+        symbol = _classify(match, parts)
+        if symbol is not None:
+            yield symbol
+
+
+def _is_year(group: str) -> bool:
+    return len(group) == 4 and group.isdigit() and 1945 <= int(group) <= 2100
+
+
+def _has_letter(group: str) -> bool:
+    return any(c.isalpha() for c in group)
+
+
+def _classify(match: re.Match[str], parts: list[tuple[str, str]]) -> Symbol | None:
+    """Decide the system of a candidate and build its canonical form; None if it is none."""
+    if not parts or not any(_has_letter(g) for _, g in parts):
+        return None  # a date (11/6/2019) or a range (2021-2025)
+    seps = [s for s, _ in parts]
+    groups = [g for _, g in parts]
+    if seps[0] == "/" and _is_year(groups[0]) and len(groups) >= 2 and seps[1] == "/":
+        return _normative(match, groups, seps)
+    if seps[0] == "-" and len(groups) >= 2 and seps[1] == "/":
+        return _party(match, groups, seps)
+    if seps[0] == "/" and all(s == "-" for s in seps[1:]):
+        return _state(match, groups)
+    return None
+
+
+def _issuers(groups: list[str]) -> tuple[str, ...] | None:
+    out = tuple(canonical_issuer_group(g) for g in groups)
+    if any(not _has_letter(g) for g in out):
+        return None
+    return out
+
+
+def _normative(match: re.Match[str], groups: list[str], seps: list[str]) -> Symbol | None:
+    year, rest = int(groups[0]), groups[1:]
+    if any(s != "-" for s in seps[2:]):
+        return None
+    if len(rest) == 1 and _LAW_GROUP.match(rest[0].upper()):
+        law = rest[0].upper()
+        return _make(match, "law", None, (law,), year, f"{year}/{law}")
+    type_code = canonical_type_code(rest[0], party=False) if len(rest) > 1 else None
+    issuers = _issuers(rest[1:] if type_code else rest)
+    if issuers is None:
+        return None
+    body = "-".join(((type_code,) if type_code else ()) + issuers)
+    return _make(match, "normative", type_code, issuers, year, f"{year}/{body}")
+
+
+def _party(match: re.Match[str], groups: list[str], seps: list[str]) -> Symbol | None:
+    type_code = canonical_type_code(groups[0], party=True)
+    issuers = _issuers(groups[1:])
+    if type_code is None or issuers is None or any(s != "-" for s in seps[2:]):
+        return None
+    return _make(match, "party", type_code, issuers, None, f"{type_code}/{'-'.join(issuers)}", "-")
+
+
+def _state(match: re.Match[str], groups: list[str]) -> Symbol | None:
+    first = groups[0]
+    known_issuer = strip_diacritics(canonical_issuer_group(first)) in {
+        strip_diacritics(k) for k in ISSUER_NAMES
+    }
+    type_code = None if known_issuer else canonical_type_code(first, party=False)
+    if type_code is not None:
+        issuers = _issuers(groups[1:])
+        if issuers is None:
+            return None
+        body = "-".join((type_code,) + issuers)
+        return _make(match, "state", type_code, issuers, None, body)
+    issuers = _issuers(groups)
+    if issuers is None or not first[0].isupper():
+        return None
+    return _make(match, "cong_van", None, issuers, None, "-".join(issuers))
+
+
+def _make(
+    match: re.Match[str],
+    system: System,
+    type_code: str | None,
+    issuers: tuple[str, ...],
+    year: int | None,
+    body: str,
+    sep: str = "/",
+) -> Symbol:
+    number = match["num"]
+    digits = number.rstrip("abcdefghijklmnopqrstuvwxyz")
+    suffix = number[len(digits):]
+    key = f"{int(digits)}{suffix}{sep}{strip_diacritics(body).upper()}"
+    return Symbol(
+        start=match.start(),
+        end=match.end(),
+        raw=match.group(),
+        number=number,
+        system=system,
+        type_code=type_code,
+        issuer_groups=issuers,
+        year=year,
+        canonical=f"{number}{sep}{body}",
+        key=key,
+    )

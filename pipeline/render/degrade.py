@@ -24,7 +24,9 @@ from PIL import Image
 CONDITIONS = ("clean", "office", "photocopy", "rotated90", "lowres150", "fax", "dark_border")
 
 
-def degrade(image: Image.Image, condition: str, *, seed: int, dpi: int = 300) -> tuple[Image.Image, int]:
+def degrade(
+    image: Image.Image, condition: str, *, seed: int, dpi: int = 300
+) -> tuple[Image.Image, int]:
     """The page as it would come out of a scan in ``condition``; returns (image, dpi).
 
     ``image`` is a gray page at ``dpi`` (RGB is converted); the result is mode "L".
@@ -46,7 +48,7 @@ def _office(page: np.ndarray, rng: np.random.Generator, dpi: int) -> tuple[np.nd
     out = rotate(page, angle, fill=255).astype(np.float32)
     out = cv2.GaussianBlur(out, (0, 0), sigmaX=rng.uniform(0.5, 0.9))
     out = 245.0 - (245.0 - 12.0) * (1.0 - out / 255.0)  # paper tone and toner black
-    out += rng.normal(0.0, 5.0, out.shape)
+    out += rng.normal(0.0, 3.0, out.shape)
     return jpeg_roundtrip(to_uint8(out), quality=75), dpi
 
 
@@ -86,8 +88,7 @@ def _dark_border(page: np.ndarray, rng: np.random.Generator, dpi: int) -> tuple[
     out[height - bottom :, :] = 30
     out[:, :left] = 30
     out[:, width - right :] = 30
-    noisy = out.astype(np.float32) + rng.normal(0.0, 4.0, out.shape)
-    return to_uint8(noisy), dpi
+    return out, dpi
 
 
 _CONDITIONS = {

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import itertools
 import json
 import sys
 import time
@@ -26,7 +25,13 @@ from pathlib import Path
 
 from pipeline.corpus import CORPUS_FILES, iter_corpus_lines
 from pipeline.correct.align import align_tokens, count_token_pairs, line_tokens
-from pipeline.correct.channel import ENGINES, FORMAT, ChannelModel, estimate_counts
+from pipeline.correct.channel import (
+    ENGINES,
+    FORMAT,
+    ChannelModel,
+    default_model_path,
+    estimate_counts,
+)
 from pipeline.correct.orthography import is_vietnamese_syllable, skeleton
 
 SCRIPT_VERSION = "build_channel/1"
@@ -98,8 +103,13 @@ def build(pairs_dir: Path, models_dir: Path) -> Path:
 
 
 def topk_coverage(model: ChannelModel, line_pairs: list[tuple[str, str]]) -> dict[str, float]:
-    """Shares of true syllable tokens whose skeleton is in the top-k rewrites of its OCR token."""
-    hits = Counter()
+    """Shares of true syllable tokens whose skeleton is in the top-k rewrites of its OCR token.
+
+    ``as_is``: the OCR token's own skeleton is already right; ``damaged_top<k>``: the same
+    shares over the tokens whose letters (not just marks) the OCR got wrong. Tokens that the
+    OCR merged with a neighbour, split or lost count as misses.
+    """
+    hits: Counter[str] = Counter()
     total = damaged = 0
     for observed_line, intended_line in line_pairs:
         for step in align_tokens(line_tokens(observed_line), line_tokens(intended_line)):
@@ -109,14 +119,14 @@ def topk_coverage(model: ChannelModel, line_pairs: list[tuple[str, str]]) -> dic
                 continue
             observed, truth = step.observed[0], skeleton(syllables[0])
             found = [s for s, _ in model.rewrites(observed, max(TOP_K))]
-            is_damaged = observed != truth
+            is_damaged = skeleton(observed) != truth
             damaged += is_damaged
-            hits["as_is"] += observed == truth
+            hits["as_is"] += not is_damaged
             for k in TOP_K:
                 if truth in found[:k]:
                     hits[f"top{k}"] += 1
                     hits[f"damaged_top{k}"] += is_damaged
-    out = {"syllables": total, "damaged": damaged, "as_is": hits["as_is"] / max(1, total)}
+    out = {"syllables": total, "damaged": damaged, "as_is": round(hits["as_is"] / max(1, total), 4)}
     for k in TOP_K:
         out[f"top{k}"] = round(hits[f"top{k}"] / max(1, total), 4)
         out[f"damaged_top{k}"] = round(hits[f"damaged_top{k}"] / max(1, damaged), 4)
@@ -130,14 +140,14 @@ def seed_pairs(lines: int = 117) -> list[tuple[str, str]]:
     return list(zip(ocr[:lines], ref.splitlines()[:lines], strict=False))
 
 
-def speed(model: ChannelModel, line_pairs: list[tuple[str, str]]) -> dict[str, float]:
+def speed(model: ChannelModel, path: Path, line_pairs: list[tuple[str, str]]) -> dict[str, float]:
     """Microseconds per logprob call (distinct pairs, cold cache) and per rewrites call."""
     pairs = {(o, i) for ol, il in line_pairs for o, i in zip(line_tokens(ol), line_tokens(il))}
     start = time.perf_counter()
     for observed, intended in pairs:
         model.logprob(observed, intended)
     per_logprob = (time.perf_counter() - start) / max(1, len(pairs)) * 1e6
-    fresh = ChannelModel.load(engine=model.engine)
+    fresh = ChannelModel.load(path, engine=model.engine)
     words = sorted({o for o, _ in pairs})
     start = time.perf_counter()
     for word in words:
@@ -146,20 +156,22 @@ def speed(model: ChannelModel, line_pairs: list[tuple[str, str]]) -> dict[str, f
     return {"logprob_us_cold": round(per_logprob, 1), "rewrites_us_cold": round(per_rewrites, 1)}
 
 
-def evaluate(pairs_dir: Path, engine: str) -> dict:
-    """Coverage figures on held-out pairs of each engine and on the seed, plus speed."""
-    start = time.perf_counter()
-    model = ChannelModel.load(engine=engine)
-    report: dict = {"engine": engine, "load_s": round(time.perf_counter() - start, 2)}
-    for e in ENGINES:
-        path = pairs_dir / f"heldout-{e}.tsv"
-        if path.exists():
-            report[f"heldout-{e}"] = topk_coverage(model, list(read_pairs(path)))
+def evaluate(pairs_dir: Path, models_dir: Path, engines: tuple[str, ...]) -> dict:
+    """Coverage on the held-out pairs of each engine and on the seed, per model engine; speed."""
+    path = default_model_path(models_dir)
+    sets = {f"heldout-{e}": list(read_pairs(pairs_dir / f"heldout-{e}.tsv"))
+            for e in ENGINES if (pairs_dir / f"heldout-{e}.tsv").exists()}
     if SEED_DIR.exists():
-        report["seed-part1"] = topk_coverage(model, seed_pairs())
-        heldout = pairs_dir / "heldout-eng.tsv"
-        if heldout.exists():
-            report["speed"] = speed(model, list(itertools.islice(read_pairs(heldout), 300)))
+        sets["seed-part1"] = seed_pairs()
+    report: dict = {"model": path.name}
+    for engine in engines:
+        start = time.perf_counter()
+        model = ChannelModel.load(path, engine=engine)
+        report[engine] = {"load_s": round(time.perf_counter() - start, 2)}
+        for name, pairs in sets.items():
+            report[engine][name] = topk_coverage(model, pairs)
+        if "heldout-eng" in sets:
+            report[engine]["speed"] = speed(model, path, sets["heldout-eng"][:300])
     return report
 
 
@@ -168,12 +180,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=("build", "evaluate"))
     parser.add_argument("--pairs", type=Path, default=PAIRS_DIR)
     parser.add_argument("--models", type=Path, default=ROOT / "models")
-    parser.add_argument("--engine", default="mix", help="evaluate: eng, vie or mix")
+    parser.add_argument("--engines", default="eng,vie,mix", help="evaluate: model engines")
     args = parser.parse_args(argv)
     if args.command == "build":
         print(f"wrote {build(args.pairs, args.models)}", file=sys.stderr)
     else:
-        print(json.dumps(evaluate(args.pairs, args.engine), indent=1))
+        engines = tuple(e for e in args.engines.split(",") if e)
+        print(json.dumps(evaluate(args.pairs, args.models, engines), indent=1))
     return 0
 
 

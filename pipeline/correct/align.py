@@ -9,7 +9,9 @@ measure it. Three levels:
   deletion steps,
 - :func:`segment_viterbi`: the most likely partition of an (intended, observed) token pair
   into segment rewrites ``alpha -> beta`` (``len(alpha)`` 1-2, ``len(beta)`` 0-3) under a
-  segment log-probability function; also the scoring core of the channel model.
+  segment log-probability function,
+- :class:`SegmentTable`: smoothed segment log probabilities from counts, with a fast
+  scoring version of the same recursion (the core of the channel model).
 
 Comparisons of tokens and lines are on skeletons (marks off, lower case), so that OCR that lost
 every mark still lines up with the true text. Nothing here does I/O.
@@ -20,8 +22,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
@@ -238,3 +240,128 @@ def count_token_pairs(
             if pair is not None:
                 pairs[pair] += 1
     return pairs, kinds
+
+
+# Back-off classes of a one-character rewrite alpha -> beta and how many betas each holds.
+CLASS_SIZES = {"same": 1, "mark": 8, "char": 60, "delete": 1, "two": 3600, "three": 216_000}
+# Class shares before any training (the first round of estimation starts from these).
+INITIAL_CLASS_PROBS = {
+    "same": 0.85, "mark": 0.06, "char": 0.04, "delete": 0.02, "two": 0.025, "three": 0.005,
+}
+MIN_PAIR_COUNT = 3  # two-character segments seen fewer times are not kept
+_ROW_LIMIT = 20_000  # cached log probabilities per intended character
+
+
+def rewrite_class(alpha: str, beta: str) -> str:
+    """Back-off class of a one-character rewrite (see :data:`CLASS_SIZES`)."""
+    if beta == alpha:
+        return "same"
+    if not beta:
+        return "delete"
+    if len(beta) == 1:
+        return "mark" if skeleton(beta) == skeleton(alpha) else "char"
+    return "two" if len(beta) == 2 else "three"
+
+
+def class_probs(single: Mapping[str, Mapping[str, int]]) -> dict[str, float]:
+    """Shares of the back-off classes over all one-character rewrites (add-one smoothed)."""
+    totals = Counter({name: 1.0 for name in CLASS_SIZES})
+    for alpha, betas in single.items():
+        for beta, count in betas.items():
+            totals[rewrite_class(alpha, beta)] += count
+    grand = sum(totals.values())
+    return {name: totals[name] / grand for name in CLASS_SIZES}
+
+
+@dataclass(slots=True)
+class SegmentTable:
+    """Smoothed log P(beta | alpha) for one-character ``alpha`` and learned two-character ones.
+
+    ``single[alpha][beta]`` and ``pairs[alpha2][beta]`` are counts; ``pair_totals[alpha2]`` is
+    how often ``alpha2`` occurred in the intended text. Log probabilities are computed on first
+    use and kept per ``alpha`` (the only mutable state).
+    """
+
+    single: dict[str, dict[str, int]]
+    pairs: dict[str, dict[str, int]] = field(default_factory=dict)
+    pair_totals: dict[str, int] = field(default_factory=dict)
+    backoff: dict[str, float] = field(default_factory=lambda: dict(INITIAL_CLASS_PROBS))
+    _totals: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _rows: dict[str, dict[str, float]] = field(default_factory=dict)
+    _pair_rows: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._totals = {a: (sum(b.values()), len(b)) for a, b in self.single.items()}
+        self._pair_rows = {
+            alpha: {beta: math.log(c / self.pair_totals[alpha]) for beta, c in betas.items()}
+            for alpha, betas in self.pairs.items()
+            if self.pair_totals.get(alpha)
+        }
+
+    @classmethod
+    def from_counts(cls, single: dict, pairs: dict | None = None, totals: dict | None = None):
+        """A table whose back-off class shares are estimated from the same counts."""
+        return cls(single, pairs or {}, totals or {}, class_probs(single))
+
+    def _backoff(self, alpha: str, beta: str) -> float:
+        name = rewrite_class(alpha, beta)
+        return self.backoff[name] / CLASS_SIZES[name]
+
+    def _row(self, alpha: str) -> dict[str, float]:
+        row = self._rows.get(alpha)
+        if row is None:
+            row = self._rows[alpha] = {}
+        elif len(row) > _ROW_LIMIT:
+            row.clear()
+        return row
+
+    def lp(self, alpha: str, beta: str) -> float:
+        """log P(beta | alpha) for a one-character ``alpha`` (Witten-Bell smoothed)."""
+        row = self._row(alpha)
+        value = row.get(beta)
+        if value is None:
+            total, types = self._totals.get(alpha, (0, 0))
+            backoff = self._backoff(alpha, beta)
+            if total:
+                backoff = (self.single[alpha].get(beta, 0) + types * backoff) / (total + types)
+            value = row[beta] = math.log(backoff)
+        return value
+
+    def pair_lp(self, alpha: str, beta: str) -> float:
+        """log P(beta | alpha) for a learned two-character ``alpha``; -inf when not learned."""
+        return self._pair_rows.get(alpha, {}).get(beta, NEG_INF)
+
+    def score(self, intended: str, observed: str) -> float:
+        """log P(observed | intended) of the best partition into segments.
+
+        The same recursion as :func:`align.segment_viterbi`, unrolled for speed: one-character
+        segments read up to :data:`MAX_BETA` observed characters, learned pairs their own.
+        """
+        m = len(observed)
+        rows = [[0.0] + [NEG_INF] * m]
+        for i, alpha in enumerate(intended, start=1):
+            lps, prev = self._row(alpha), rows[i - 1]
+            row = [NEG_INF] * (m + 1)
+            for j in range(m + 1):
+                best = NEG_INF
+                for b in range(min(MAX_BETA, j) + 1):
+                    start = prev[j - b]
+                    if start != NEG_INF:
+                        beta = observed[j - b : j]
+                        lp = lps.get(beta)
+                        total = start + (self.lp(alpha, beta) if lp is None else lp)
+                        if total > best:
+                            best = total
+                row[j] = best
+            if i >= 2 and intended[i - 2 : i] in self._pair_rows:
+                self._add_pairs(self._pair_rows[intended[i - 2 : i]], rows[i - 2], row, observed)
+            rows.append(row)
+        return rows[-1][m]
+
+    @staticmethod
+    def _add_pairs(betas: dict[str, float], prev: list[float], row: list[float], observed: str) -> None:
+        for beta, lp in betas.items():
+            for j in range(len(beta), len(observed) + 1):
+                start = prev[j - len(beta)]
+                if start + lp > row[j] and observed.startswith(beta, j - len(beta)):
+                    row[j] = start + lp

@@ -29,105 +29,19 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.correct.align import NEG_INF, segment_viterbi
+from pipeline.correct.align import MIN_PAIR_COUNT, NEG_INF, SegmentTable, segment_viterbi
 from pipeline.correct.orthography import skeleton
 from pipeline.errors import ModelError
 
 FORMAT = "vanthu-channel/1"
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 ENGINES = ("eng", "vie")
-
-# Back-off classes of a one-character rewrite alpha -> beta and how many betas each holds.
-CLASS_SIZES = {"same": 1, "mark": 8, "char": 60, "delete": 1, "two": 3600, "three": 216_000}
-# Class shares before any training (the first round of estimation starts from these).
-INITIAL_CLASS_PROBS = {
-    "same": 0.85, "mark": 0.06, "char": 0.04, "delete": 0.02, "two": 0.025, "three": 0.005,
-}
-MIN_PAIR_COUNT = 3  # two-character segments seen fewer times are not kept
 _CACHE_LIMIT = 1_000_000
 
-
-def rewrite_class(alpha: str, beta: str) -> str:
-    """Back-off class of a one-character rewrite (see :data:`CLASS_SIZES`)."""
-    if beta == alpha:
-        return "same"
-    if not beta:
-        return "delete"
-    if len(beta) == 1:
-        return "mark" if skeleton(beta) == skeleton(alpha) else "char"
-    return "two" if len(beta) == 2 else "three"
-
-
-def class_probs(single: Mapping[str, Mapping[str, int]]) -> dict[str, float]:
-    """Shares of the back-off classes over all one-character rewrites (add-one smoothed)."""
-    totals = Counter({name: 1.0 for name in CLASS_SIZES})
-    for alpha, betas in single.items():
-        for beta, count in betas.items():
-            totals[rewrite_class(alpha, beta)] += count
-    grand = sum(totals.values())
-    return {name: totals[name] / grand for name in CLASS_SIZES}
-
-
-@dataclass(slots=True)
-class SegmentTable:
-    """Smoothed log P(beta | alpha) for one-character ``alpha`` and learned two-character ones.
-
-    ``single[alpha][beta]`` and ``pairs[alpha2][beta]`` are counts; ``pair_totals[alpha2]`` is
-    how often ``alpha2`` occurred in the intended text. Results are cached (mutable cache only).
-    """
-
-    single: dict[str, dict[str, int]]
-    pairs: dict[str, dict[str, int]] = field(default_factory=dict)
-    pair_totals: dict[str, int] = field(default_factory=dict)
-    backoff: dict[str, float] = field(default_factory=lambda: dict(INITIAL_CLASS_PROBS))
-    _totals: dict[str, tuple[int, int]] = field(default_factory=dict)
-    _cache: dict[tuple[str, str], float] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self._totals = {a: (sum(b.values()), len(b)) for a, b in self.single.items()}
-
-    @classmethod
-    def from_counts(cls, single: dict, pairs: dict | None = None, totals: dict | None = None):
-        """A table whose back-off class shares are estimated from the same counts."""
-        return cls(single, pairs or {}, totals or {}, class_probs(single))
-
-    def _backoff(self, alpha: str, beta: str) -> float:
-        name = rewrite_class(alpha, beta)
-        return self.backoff[name] / CLASS_SIZES[name]
-
-    def lp(self, alpha: str, beta: str) -> float:
-        """log P(beta | alpha) for a one-character ``alpha`` (Witten-Bell smoothed)."""
-        key = (alpha, beta)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        total, types = self._totals.get(alpha, (0, 0))
-        count = self.single[alpha].get(beta, 0) if total else 0
-        prob = (count + types * self._backoff(alpha, beta)) / (total + types) if total else (
-            self._backoff(alpha, beta)
-        )
-        value = math.log(prob)
-        if len(self._cache) > _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[key] = value
-        return value
-
-    def pair_lp(self, alpha: str, beta: str) -> float:
-        """log P(beta | alpha) for a learned two-character ``alpha``; -inf when not learned."""
-        count = self.pairs.get(alpha, {}).get(beta, 0)
-        if not count:
-            return NEG_INF
-        return math.log(count / self.pair_totals[alpha])
-
-    def score(self, intended: str, observed: str) -> float:
-        """log P(observed | intended) of the best partition into segments."""
-        pair = self.pair_lp if self.pairs else None
-        return segment_viterbi(intended, observed, self.lp, pair)[0]
-
+__all__ = ["ChannelModel", "estimate_counts", "read_model_file", "default_model_path"]
 
 def add_counts(*tables: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
     """Sum nested count tables."""
@@ -213,19 +127,30 @@ def build_tables(blocks: list[Mapping[str, Any]]) -> tuple[SegmentTable, Segment
 
 BEAM = 24  # hypotheses kept per observed position in :meth:`ChannelModel.rewrites`
 BEAM_MARGIN = 14.0  # ... and only those within this many nats of the best one
-CANDIDATES_PER_SEGMENT = 10  # reverse rewrites kept per observed segment
+GENERIC_BEAM = 4  # the best few also try every letter for an observed character
+CANDIDATES_PER_SEGMENT = 12  # learned reverse rewrites kept per observed segment
 PRIOR_FLOOR = -20.0
+
+
+def _last(word: str) -> str:
+    """The syllable being spelled: the part after the (lost) space, if any."""
+    return word[word.rfind(" ") + 1 :]
 
 
 class SkeletonSearch:
     """Backward search: observed token -> likeliest syllable skeletons that produced it.
 
-    Hypotheses are skeleton prefixes (a trie as a set of prefixes); each step consumes an
-    observed segment of 0-3 characters and appends an intended skeleton segment of 1-2
-    characters with its log probability from the skeleton-level table.
+    Hypotheses are skeleton prefixes, checked against a trie (a set of prefixes) of syllable
+    skeletons. A step consumes 0-3 observed characters and appends an intended skeleton
+    segment of 1-2 characters, scored by the skeleton-level table; besides the learned
+    rewrites, the best hypotheses also try any letter for one observed character (back-off)
+    and may skip one observed character (an insertion). After a complete syllable a space may
+    be added at the cost of a lost word boundary ("congtac" -> "cong tac"), once per token.
     """
 
-    def __init__(self, table: SegmentTable, skeleton_counts: Mapping[str, int]) -> None:
+    def __init__(
+        self, table: SegmentTable, skeleton_counts: Mapping[str, int], merge_lp: float
+    ) -> None:
         total = sum(skeleton_counts.values()) or 1
         self.prior = {
             s: max(PRIOR_FLOOR, math.log(c / total)) for s, c in skeleton_counts.items() if c > 0
@@ -233,7 +158,10 @@ class SkeletonSearch:
         self.prefixes = frozenset(s[:k] for s in self.prior for k in range(1, len(s) + 1))
         self.alphabet = sorted({ch for s in self.prior for ch in s})
         self.table = table
+        self.merge_lp = merge_lp
+        self.insert_lp = math.log(table.backoff["two"] / table.backoff["same"] / 60)
         self.reverse = self._reverse_index()
+        self._generic: dict[str, list[tuple[str, float]]] = {}
         self._cache: dict[str, list[tuple[str, float]]] = {}
 
     def _reverse_index(self) -> dict[str, list[tuple[str, float]]]:
@@ -245,36 +173,47 @@ class SkeletonSearch:
             if all(ch in self.alphabet for ch in sigma):
                 for beta in betas:
                     index.setdefault(beta, []).append((sigma, self.table.pair_lp(sigma, beta)))
-        for beta, cands in index.items():
+        for cands in index.values():
             cands.sort(key=lambda c: -c[1])
             del cands[CANDIDATES_PER_SEGMENT:]
         return index
 
-    def candidates(self, beta: str) -> list[tuple[str, float]]:
-        """Intended skeleton segments for an observed segment, back-off ones for unseen ones."""
-        found = self.reverse.get(beta)
-        if found is not None or len(beta) != 1:
-            return found or []
-        fallback = [(sigma, self.table.lp(sigma, beta)) for sigma in self.alphabet]
-        fallback.sort(key=lambda c: -c[1])
-        self.reverse[beta] = fallback[:CANDIDATES_PER_SEGMENT]
-        return self.reverse[beta]
+    def generic(self, char: str) -> list[tuple[str, float]]:
+        """Every letter as the source of one observed character, by smoothed probability."""
+        found = self._generic.get(char)
+        if found is None:
+            found = sorted(((s, self.table.lp(s, char)) for s in self.alphabet), key=lambda c: -c[1])
+            self._generic[char] = found
+        return found
 
-    def _extend(self, layer: dict[str, float], target: dict[str, float], beta: str) -> None:
-        cands = self.candidates(beta)
+    def _extend(
+        self, layer: dict[str, float], target: dict[str, float], cands: list[tuple[str, float]]
+    ) -> None:
+        prefixes = self.prefixes
         for prefix, score in layer.items():
+            last = _last(prefix)
             for sigma, lp in cands:
-                word = prefix + sigma
-                if word in self.prefixes and score + lp > target.get(word, NEG_INF):
-                    target[word] = score + lp
+                if last + sigma in prefixes and score + lp > target.get(prefix + sigma, NEG_INF):
+                    target[prefix + sigma] = score + lp
 
-    @staticmethod
-    def _prune(layer: dict[str, float]) -> dict[str, float]:
-        if not layer:
-            return layer
-        best = max(layer.values())
-        kept = sorted(((s, p) for p, s in layer.items() if s > best - BEAM_MARGIN), reverse=True)
-        return {p: s for s, p in kept[:BEAM]}
+    def _spaces(self, layer: dict[str, float]) -> None:
+        for word, score in list(layer.items()):
+            if " " not in word and word in self.prior:
+                spaced = word + " "
+                value = score + self.prior[word] + self.merge_lp
+                if value > layer.get(spaced, NEG_INF):
+                    layer[spaced] = value
+
+    def _step(self, layer: dict[str, float], layers: list[dict[str, float]], j: int, observed: str) -> None:
+        """All transitions that consume observed characters from position ``j``."""
+        if j < len(observed):
+            top = dict(list(layer.items())[:GENERIC_BEAM])
+            self._extend(top, layers[j + 1], self.generic(observed[j]))
+            for word, score in top.items():
+                if score + self.insert_lp > layers[j + 1].get(word, NEG_INF):
+                    layers[j + 1][word] = score + self.insert_lp
+        for b in range(1, min(3, len(observed) - j) + 1):
+            self._extend(layer, layers[j + b], self.reverse.get(observed[j : j + b], []))
 
     def search(self, observed: str) -> list[tuple[str, float]]:
         """All complete skeletons found, best first, scored log P(obs | s) + log P(s), normalised."""
@@ -285,18 +224,27 @@ class SkeletonSearch:
         layers: list[dict[str, float]] = [{} for _ in range(m + 1)]
         layers[0][""] = 0.0
         for j in range(m + 1):
-            self._extend(dict(layers[j]), layers[j], "")  # intended letters OCR dropped
-            layers[j] = self._prune(layers[j])
-            for b in range(1, min(3, m - j) + 1):
-                self._extend(layers[j], layers[j + b], observed[j : j + b])
-        finals = [(s + self.prior[p], p) for p, s in layers[m].items() if p in self.prior]
+            self._extend(dict(layers[j]), layers[j], self.reverse.get("", []))  # dropped letters
+            self._spaces(layers[j])
+            layers[j] = _prune(layers[j])
+            self._step(layers[j], layers, j, observed)
+        finals = [(s + self.prior[_last(w)], w) for w, s in layers[m].items() if _last(w) in self.prior]
         finals.sort(reverse=True)
         norm = _logsumexp([s for s, _ in finals]) if finals else 0.0
-        result = [(p, s - norm) for s, p in finals]
+        result = [(w, s - norm) for s, w in finals]
         if len(self._cache) > _CACHE_LIMIT // 10:
             self._cache.clear()
         self._cache[observed] = result
         return result
+
+
+def _prune(layer: dict[str, float]) -> dict[str, float]:
+    """The best :data:`BEAM` hypotheses within :data:`BEAM_MARGIN` of the best, best first."""
+    if not layer:
+        return layer
+    best = max(layer.values())
+    kept = sorted(((s, w) for w, s in layer.items() if s > best - BEAM_MARGIN), reverse=True)
+    return {w: s for s, w in kept[:BEAM]}
 
 
 def _logsumexp(values: list[float]) -> float:
@@ -315,7 +263,7 @@ class ChannelModel:
         self.info = {k: data.get(k) for k in ("built", "script", "pairs")}
         self._table, skeleton_table = build_tables(blocks)
         self.merge_logprob, self.split_logprob = token_logprobs(blocks)
-        self._search = SkeletonSearch(skeleton_table, data["skeletons"])
+        self._search = SkeletonSearch(skeleton_table, data["skeletons"], self.merge_logprob)
         self._cache: dict[tuple[str, str], float] = {}
 
     @classmethod

@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from pipeline.errors import InputFileError
 from pipeline.render import (
     CONDITIONS,
     OfficialDocument,
     Paragraph,
     degrade,
+    document_from_dict,
+    load_source,
     render_body_page,
     render_body_pages,
     render_official_document,
@@ -17,6 +20,7 @@ from pipeline.render import (
 )
 from pipeline.render.body import lines_per_page
 from pipeline.render.fonts import TextStyle, mm_to_pixels, text_width
+from pipeline.render.sources import paragraph_from_dict
 
 LINES = [
     "Thực hiện Công văn số 826/SNV-XDCQ ngày 25/5/2022 của Sở Nội vụ",
@@ -77,6 +81,11 @@ def test_body_line_boxes_hold_the_ink():
 def test_body_rendering_is_deterministic():
     first, second = render_body_page(LINES), render_body_page(LINES)
     assert first.image.tobytes() == second.image.tobytes()
+
+
+def test_no_lines_give_one_blank_page():
+    pages = render_body_pages([])
+    assert len(pages) == 1 and pages[0].text == "" and pages[0].image.getextrema() == (255, 255)
 
 
 def test_body_pages_overflow_onto_more_pages():
@@ -233,3 +242,29 @@ def test_tesseract_reads_a_clean_rendered_page(monkeypatch):
     page = render_body_page(wrap_paragraphs([PARAGRAPH, *LINES]))
     hypothesis = pytesseract.image_to_string(page.image, lang="vie", config="--dpi 300 --psm 6")
     assert cer(hypothesis, page.text) < 0.02
+
+
+def test_document_from_dict_keeps_forced_lines_and_kinds():
+    data = {
+        "issuing_body": ["SỞ NỘI VỤ"], "number": "05/SNV-VP",
+        "place_date": "Huế, ngày 02 tháng 01 năm 2024",
+        "doc_type": "", "subject": ["V/v thử"], "recipients": ["- Lưu: VT."],
+        "signature": ["GIÁM ĐỐC"], "signer": "Hồ Văn Tư",
+        "body": [{"kind": "basis", "text": "Căn cứ ...;"}, {"lines": ["dòng một", "dòng hai"]}],
+    }
+    doc = document_from_dict(data)
+    assert doc.body == (Paragraph("Căn cứ ...;", "basis"), Paragraph("dòng một\ndòng hai", "text"))
+    assert doc.subject == ("V/v thử",) and doc.superior_body == ()
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"id": "x"}', "[]"])
+def test_load_source_rejects_bad_files(tmp_path, content):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputFileError):
+        load_source(path)
+
+
+def test_unknown_paragraph_kind_is_rejected():
+    with pytest.raises(ValueError, match="paragraph kind"):
+        paragraph_from_dict({"kind": "footnote", "text": "x"})

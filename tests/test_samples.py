@@ -91,4 +91,24 @@ CLEAN_PNGS = [r for r in SCANS if r["condition"] == "clean" and r["ext"] == "png
 def test_clean_png_matches_the_renderer_today(rec):
     page = rendered_sources()[rec["source"], rec["font"]][rec["pages"][0] - 1]
     with Image.open(SAMPLES / rec["file"]) as image:
-        assert np.array_equal(np.asarray(image.convert("L")), np.asarray(page.image))
+        stored = np.asarray(image.convert("L"), dtype=np.int16)
+    # identical here; the tolerance only absorbs anti-aliasing of another FreeType build,
+    # a moved or changed line of text differs by far more
+    assert np.abs(stored - np.asarray(page.image, dtype=np.int16)).mean() < 1.0
+
+
+@pytest.mark.tesseract
+def test_tesseract_reads_a_photocopied_sample(monkeypatch):
+    pytesseract = pytest.importorskip("pytesseract")
+    try:
+        if "vie" not in pytesseract.get_languages():
+            pytest.skip("Tesseract has no 'vie' traineddata")
+    except pytesseract.TesseractNotFoundError:
+        pytest.skip("Tesseract is not installed")
+    from pipeline.metrics import cer
+
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
+    name = "kehoach-tunghia-2023.p2.photocopy"
+    with Image.open(SAMPLES / f"{name}.png") as image:
+        hypothesis = pytesseract.image_to_string(image, lang="vie", config="--dpi 300")
+    assert cer(hypothesis, (SAMPLES / f"{name}.gt.txt").read_text(encoding="utf-8")) < 0.02

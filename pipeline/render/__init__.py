@@ -8,6 +8,7 @@ from pipeline.render.body import render_body_page, render_body_pages, wrap_parag
 from pipeline.render.degrade import CONDITIONS, degrade
 from pipeline.render.document import OfficialDocument, Paragraph, render_official_document
 from pipeline.render.layout import RenderedPage
+from pipeline.render.sources import document_from_dict, load_source
 
 __all__ = [
     "CONDITIONS",
@@ -15,6 +16,8 @@ __all__ = [
     "Paragraph",
     "RenderedPage",
     "degrade",
+    "document_from_dict",
+    "load_source",
     "render_body_page",
     "render_body_pages",
     "render_official_document",

@@ -165,61 +165,61 @@ def test_cong_van_summary_sits_in_the_left_column():
 
 
 @pytest.fixture(scope="module")
-def clean_page():
+def body_image():
     return render_body_page(LINES * 4).image
 
 
 @pytest.mark.parametrize("condition", CONDITIONS)
-def test_degrade_is_deterministic_and_gray(clean_page, condition):
-    first, dpi = degrade(clean_page, condition, seed=7)
-    again, _ = degrade(clean_page, condition, seed=7)
+def test_degrade_is_deterministic_and_gray(body_image, condition):
+    first, dpi = degrade(body_image, condition, seed=7)
+    again, _ = degrade(body_image, condition, seed=7)
     assert first.mode == "L"
     assert first.tobytes() == again.tobytes()
     assert dpi in (150, 200, 300)
 
 
 @pytest.mark.parametrize("condition", ["office", "photocopy", "fax", "dark_border"])
-def test_degrade_depends_on_seed(clean_page, condition):
-    first, _ = degrade(clean_page, condition, seed=1)
-    second, _ = degrade(clean_page, condition, seed=2)
+def test_degrade_depends_on_seed(body_image, condition):
+    first, _ = degrade(body_image, condition, seed=1)
+    second, _ = degrade(body_image, condition, seed=2)
     assert first.tobytes() != second.tobytes()
 
 
-def test_clean_keeps_the_page(clean_page):
-    image, dpi = degrade(clean_page, "clean", seed=0)
-    assert image.tobytes() == clean_page.tobytes() and dpi == 300
+def test_clean_keeps_the_page(body_image):
+    image, dpi = degrade(body_image, "clean", seed=0)
+    assert image.tobytes() == body_image.tobytes() and dpi == 300
 
 
-def test_rotated90_swaps_width_and_height(clean_page):
-    image, dpi = degrade(clean_page, "rotated90", seed=0)
-    assert image.size == clean_page.size[::-1] and dpi == 300
+def test_rotated90_swaps_width_and_height(body_image):
+    image, dpi = degrade(body_image, "rotated90", seed=0)
+    assert image.size == body_image.size[::-1] and dpi == 300
 
 
 @pytest.mark.parametrize("condition, new_dpi", [("lowres150", 150), ("fax", 200)])
-def test_downsampling_conditions_scale_the_page(clean_page, condition, new_dpi):
-    image, dpi = degrade(clean_page, condition, seed=0)
+def test_downsampling_conditions_scale_the_page(body_image, condition, new_dpi):
+    image, dpi = degrade(body_image, condition, seed=0)
     assert dpi == new_dpi
-    assert image.size == tuple(round(s * new_dpi / 300) for s in clean_page.size)
+    assert image.size == tuple(round(s * new_dpi / 300) for s in body_image.size)
 
 
-def test_office_scan_is_skewed_noisy_and_gray(clean_page):
-    image, _ = degrade(clean_page, "office", seed=3)
+def test_office_scan_is_skewed_noisy_and_gray(body_image):
+    image, _ = degrade(body_image, "office", seed=3)
     pixels = np.asarray(image).astype(int)
     assert 230 < np.median(pixels) < 252  # paper tone, not pure white
     assert pixels[:50, :50].std() > 1  # sensor noise in the blank margin
-    assert _ink_rows(pixels) != _ink_rows(np.asarray(clean_page))  # skewed
+    assert _ink_rows(pixels) != _ink_rows(np.asarray(body_image))  # skewed
 
 
-def test_photocopy_is_two_toned_with_thicker_strokes(clean_page):
-    image, _ = degrade(clean_page, "photocopy", seed=3)
+def test_photocopy_is_two_toned_with_thicker_strokes(body_image):
+    image, _ = degrade(body_image, "photocopy", seed=3)
     pixels = np.asarray(image)
     assert set(np.unique(pixels)) == {40, 220}
-    assert (pixels == 40).mean() > (np.asarray(clean_page) < 128).mean()
+    assert (pixels == 40).mean() > (np.asarray(body_image) < 128).mean()
 
 
-def test_unknown_condition_is_rejected(clean_page):
+def test_unknown_condition_is_rejected(body_image):
     with pytest.raises(ValueError, match="unknown condition"):
-        degrade(clean_page, "coffee_stain", seed=0)
+        degrade(body_image, "coffee_stain", seed=0)
 
 
 def _ink_rows(pixels: np.ndarray) -> tuple[int, int]:

@@ -44,7 +44,7 @@ class Spec:
 
 SPECS = (
     Spec("report-binhson-2022", (1,), "clean", "png", "liberation-serif",
-         "two-column header and signature-less layout of the real report; CER baseline"),
+         "two-column header and body of the real report, clean: the CER baseline"),
     Spec("report-binhson-2022", (1,), "office", "jpg", "liberation-serif",
          "skew 0.5-2°, blur, noise, JPEG artefacts: deskew and binarisation"),
     Spec("report-binhson-2022", (2,), "photocopy", "png", "liberation-serif",

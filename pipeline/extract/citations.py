@@ -5,14 +5,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from pipeline.extract.doctypes import AMBIGUOUS_CODE_TYPES, type_of_code
 from pipeline.extract.mentions import RawMention, describe
 from pipeline.extract.records import CitedDocument, Mention
-from pipeline.extract.symbols import Symbol, find_symbols
+from pipeline.extract.symbols import code_type, find_symbols, type_conflicts
 from pipeline.extract.text import LineIndex, sentence_bounds, skeleton, squash_spaces
 
 MAX_SENTENCE_CHARS = 600
-_LAW_TYPES = frozenset({"Luật", "Bộ luật", "Nghị quyết", "Pháp lệnh"})
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -58,27 +56,6 @@ def _share_list_context(mentions: list[RawMention]) -> list[RawMention]:
     return out
 
 
-def _code_type(symbol: Symbol) -> str | None:
-    if symbol.system == "cong_van":
-        return "Công văn"
-    if symbol.system == "law":
-        return "Nghị quyết" if symbol.issuer_groups[0].startswith("UBTVQH") else "Luật"
-    if symbol.type_code is None:
-        return None
-    return type_of_code(symbol.type_code, party=symbol.system == "party")
-
-
-def _conflict(word_type: str | None, symbol: Symbol) -> bool:
-    """True when the type word contradicts the type the symbol's code implies."""
-    if not word_type:
-        return False
-    if symbol.system == "law":
-        return word_type not in _LAW_TYPES
-    allowed = AMBIGUOUS_CODE_TYPES.get(symbol.type_code or "", frozenset())
-    code_type = _code_type(symbol)
-    return code_type is not None and word_type != code_type and word_type not in allowed
-
-
 def _mention(text: str, lines: LineIndex, raw: RawMention, context: CitationContext) -> Mention:
     line = lines.line_of(raw.symbol.start)
     left, right = sentence_bounds(text, raw.start, raw.symbol.end)
@@ -103,7 +80,7 @@ def _document(group: list[RawMention], mentions: tuple[Mention, ...]) -> CitedDo
     year = first.year if first.year is not None else (date.year if date else None)
     aliases = tuple(dict.fromkeys(m.alias_name for m in group if m.alias_name))
     return CitedDocument(
-        type=word_type or _code_type(first),
+        type=word_type or code_type(first),
         symbol=first.canonical,
         number=first.number,
         system=first.system,
@@ -113,7 +90,7 @@ def _document(group: list[RawMention], mentions: tuple[Mention, ...]) -> CitedDo
         year=year,
         issuer=next((m.issuer for m in group if m.issuer), None),
         subject=next((m.subject for m in group if m.subject), None),
-        type_conflict=_conflict(word_type, first),
+        type_conflict=type_conflicts(word_type, first),
         aliases=aliases,
         mentions=mentions,
     )

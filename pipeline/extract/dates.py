@@ -16,14 +16,14 @@ _WORDS = (
     rf"(?P<d2>\d{{1,2}}){_WS}th[a-z]{{2,3}}g{_WS}(?P<m2>\d{{1,2}}){_WS}n[a-z]{{1,3}}m{_WS}"
     r"(?P<y2>\d{4})(?!\d)"
 )
-_DATE_BODY = rf"(?:{_NUMERIC}|{_WORDS})"
+DATE_BODY = rf"(?:{_NUMERIC}|{_WORDS})"
 _KEYWORD = r"ng[a-z]{1,2}y"
 # A date right after a symbol: ", ngày 07/01/2019", " ngày 11 tháng 6 năm 2019".
-_DATE_AFTER = re.compile(rf"{_WS},?{_WS}\(?{_WS}{_KEYWORD}{_WS}:?{_WS}{_DATE_BODY}")
+_DATE_AFTER = re.compile(rf"{_WS},?{_WS}\(?{_WS}{_KEYWORD}{_WS}:?{_WS}{DATE_BODY}")
 # A date further on in the clause, introduced by "ban hành ngày", "ký ngày", "thông qua ngày".
-_DATE_ISSUED = re.compile(rf"(?:ban hanh|ky|thong qua){_WS}{_KEYWORD}{_WS}{_DATE_BODY}")
-# A place and date line: "Bình Sơn, ngày 20 tháng 6 năm 2022".
-PLACE_DATE_RX = re.compile(rf",{_WS}{_KEYWORD}{_WS}{_DATE_BODY}")
+_DATE_ISSUED = re.compile(rf"(?:ban hanh|ky|thong qua){_WS}{_KEYWORD}{_WS}{DATE_BODY}")
+# A place and date line: "Bình Sơn, ngày 20 tháng 6 năm 2022" (headers write the date in words).
+PLACE_DATE_RX = re.compile(rf",{_WS}{_KEYWORD}{_WS}{_WORDS}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +37,10 @@ class DateMatch:
 
 def to_date(match: re.Match[str]) -> dt.date | None:
     """The calendar date of a match of the date patterns, None if it does not exist."""
-    day = match["d"] or match["d2"]
-    month = match["m"] or match["m2"]
-    year = match["y"] or match["y2"]
+    groups = match.groupdict()
+    day = groups.get("d") or groups["d2"]
+    month = groups.get("m") or groups["m2"]
+    year = groups.get("y") or groups["y2"]
     try:
         value = dt.date(int(year), int(month), int(day))
     except ValueError:

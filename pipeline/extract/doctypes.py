@@ -105,6 +105,10 @@ EXTRA_TYPE_WORDS: tuple[str, ...] = (
 # Words that stand for the same type name.
 TYPE_WORD_ALIASES: dict[str, str] = {
     "Chương trình hành động": "Chương trình",
+    "Chương trình phối hợp": "Chương trình",
+    "Kế hoạch liên tịch": "Kế hoạch",
+    "Thông báo kết luận": "Thông báo",
+    "Quy chế phối hợp": "Quy chế",
     "Văn bản": "",  # generic: the type comes from the symbol
 }
 

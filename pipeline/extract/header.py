@@ -30,6 +30,7 @@ _KINH_GUI = re.compile(rf"^[ \t]*k{_V}nh[ \t]*g[a-z]{{1,3}}i[ \t]*:?")
 _VV = re.compile(r"^[ \t]*v[ \t]*/[ \t]*v[ \t.:]*")
 _ADMIN_UNIT = re.compile(r"^(?:huyen|tinh|xa|thanh pho|quan|thi xa|phuong|thi tran)\b")
 HEADER_LINES = 40
+MAX_NUMBER_LINE_CHARS = 110
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,8 @@ def _number_and_place(lines: list[str], limit: int) -> tuple[int | None, Symbol 
     number_line = symbol = place_line = place = date = None
     for line_no in range(1, limit + 1):
         line = lines[line_no - 1]
+        if len(line) > MAX_NUMBER_LINE_CHARS:
+            continue  # a body sentence, not a header line
         skel = skeleton(line)
         symbols = list(find_symbols(line))
         pd = PLACE_DATE_RX.search(skel)

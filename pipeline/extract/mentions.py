@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.extract.dates import date_after, issue_date_in
+from pipeline.extract.dates import DATE_BODY, DateMatch, date_after, issue_date_in, to_date
 from pipeline.extract.doctypes import PROSE_ABBREVIATIONS, type_word_skeletons
-from pipeline.extract.symbols import Symbol
-from pipeline.extract.text import squash_spaces
+from pipeline.extract.symbols import Symbol, code_type, type_conflicts, with_type_word
+from pipeline.extract.text import sentence_bounds, skeleton, squash_spaces
 
 _TOKEN = re.compile(r"\S+")
 _SO_TOKEN = re.compile(r"^s[a-z0-9&]{0,2}:?$")
@@ -45,10 +45,13 @@ _RELATIONS = {
     "bai bo": "bãi bỏ",
     "ban hanh": "ban hành",
     "quan triet": "quán triệt",
+    "xay dung": "xây dựng",
     "goi tat la": "alias",
 }
 _RELATION_RX = re.compile(r"\b(?:" + "|".join(sorted(_RELATIONS, key=len, reverse=True)) + r")\b")
 _LIST_GAP = re.compile(r"^[\s,;:]*(?:(?:va|hoac|cung)\s+)?(?:s[a-z0-9]{0,2}\s*:?\s*)?$")
+_DATE_OPENS = re.compile(rf"[\s\"“(-]*(?:vao\s+)?ngay\s+{DATE_BODY}\s*,?")
+_ISSUING_VERB = re.compile(r"\b(?:ban hanh|ra|co|ky|gui)\s*:?\s*$")
 MAX_SUBJECT_CHARS = 300
 MAX_ISSUER_WORDS = 12
 
@@ -147,12 +150,19 @@ def law_word_before(skel: str, pos: int) -> TypeWord | None:
     return None
 
 
-def _issuer_after(text: str, skel: str, symbol: Symbol, pos: int) -> tuple[str | None, int]:
-    """The "của <body>" phrase at ``pos`` (or "UBND tỉnh" style unit), and its end."""
+def _issuer_after(text: str, skel: str, symbol: Symbol, pos: int, next_start: int) -> tuple[str | None, int]:
+    """The "của <body>" phrase at ``pos`` (or "UBND tỉnh" style unit), and its end.
+
+    The phrase stops before the next cited document ("... và Thông báo số 215-TB/HU").
+    """
     lead = _ISSUER_LEAD.match(skel, pos)
     if lead is not None:
         stop = _ISSUER_STOP.search(skel, lead.end(), lead.end() + 160)
-        end = stop.start() if stop else lead.end() + 80
+        end = min(stop.start() if stop else lead.end() + 80, next_start)
+        if end == next_start:
+            following = type_word_before(text, skel, next_start)
+            end = following.start if following and following.start > lead.end() else end
+        end = lead.end() + len(re.sub(r"(?:\s+(?:va|hoac))?\s*$", "", skel[lead.end() : end]))
         words = text[lead.end() : end].split()[:MAX_ISSUER_WORDS]
         issuer = " ".join(words).strip(" -")
         if issuer:
@@ -196,27 +206,57 @@ def relation_before(skel: str, low: int, start: int) -> str | None:
     return _RELATIONS[found] if found else None
 
 
+def date_before(skel: str, low: int, start: int) -> DateMatch | None:
+    """A date that opens the sentence of a mention: "Ngày 15/7/2022, Sở Nội vụ có Công văn số ..."."""
+    left, _ = sentence_bounds(skel, start, start)
+    left = max(left, low)
+    match = _DATE_OPENS.match(skel, left, start)
+    if match is None or ";" in skel[match.end() : start]:
+        return None
+    if not _ISSUING_VERB.search(skel, match.end(), start):
+        return None  # "Ngày X, UBND tổ chức hội nghị triển khai Quyết định ...": not its date
+    return DateMatch(match.start(), match.end(), to_date(match))
+
+
+def _code_word_before(skel: str, word: TypeWord, symbol: Symbol) -> TypeWord | None:
+    """In "Thông báo kết luận số 215-TB/HU" the code's own type word comes first: use it."""
+    implied = code_type(symbol)
+    if not implied:
+        return None
+    head = skeleton(implied)
+    at = skel.rfind(head, max(0, word.start - len(head) - 16), word.start)
+    if at < 0 or len(skel[at + len(head) : word.start].split()) > 1:
+        return None
+    return TypeWord(at, implied, word.has_so)
+
+
 def describe(text: str, skel: str, symbol: Symbol, prev: RawMention | None, next_start: int) -> RawMention | None:
     """Build the mention of ``symbol`` from its context, or None if it is not a citation."""
     word = type_word_before(text, skel, symbol.start)
+    if word is not None and word.name and type_conflicts(word.name, symbol):
+        word = _code_word_before(skel, word, symbol) or word
     if word is None and symbol.system == "law":
         word = law_word_before(skel, symbol.start)
     gap = skel[prev.core_end : symbol.start] if prev else "x"
     in_list = prev is not None and (word is None or not word.name) and bool(_LIST_GAP.match(gap))
-    if word is None and not in_list and symbol.system == "cong_van":
+    if word is None and not in_list and symbol.system in ("cong_van", "legacy"):
         return None  # a bare N/ABC is only a công văn after a type word or "số"
     start = word.start if word else symbol.start
     type_name = word.name if word and word.name else (prev.type_word if in_list else None)
+    symbol = with_type_word(symbol, type_name)
     if word is not None and not word.name and not in_list:
         type_name = ""
     date_match = date_after(skel, symbol.end)
     pos = date_match.end if date_match else symbol.end
-    issuer, pos = _issuer_after(text, skel, symbol, pos)
+    issuer, pos = _issuer_after(text, skel, symbol, pos, next_start)
     if date_match is None:
         date_match = date_after(skel, pos) or issue_date_in(skel, pos, min(next_start, pos + 120))
         pos = date_match.end if date_match and date_match.start < pos + 3 else pos
     low = prev.core_end if prev else max(0, start - 120)
-    relation = prev.relation if in_list and prev else relation_before(skel, max(low, start - 120), start)
+    coordinated = prev is not None and bool(_LIST_GAP.match(skel[prev.core_end : start]))
+    relation = prev.relation if coordinated and prev else relation_before(skel, max(low, start - 120), start)
+    if date_match is None:
+        date_match = date_before(skel, low, start)
     return RawMention(
         symbol=symbol,
         start=start,

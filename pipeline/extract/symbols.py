@@ -1,6 +1,9 @@
 """Find document symbols ("436/QĐ-UBND", "43-KL/TW", "20/2013/QĐ-UBND", "80/2015/QH13")
 in text and bring them to their canonical form.
 
+Old symbols of the form "N-ISSUER" ("1036-TTg", "217-CP") are the "legacy" system: like
+the công văn shape "N/ISSUER" they only count after a type word or "số".
+
 Tolerated damage: spaces around '/' and '-' ("286 /BC-UBND", "43- KL/TW"), a symbol split
 across a line end after '/' or '-' ("436/QĐ-" + "UBND"), OCR look-alikes in the type code
 ("QD", "QP", "0P" -> "QĐ") and case slips in known codes ("TTG" -> "TTg", "Ctr" -> "CTr").
@@ -10,19 +13,24 @@ four-digit year in the middle a legal normative document, ``QHk`` a law.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 from pipeline.extract.doctypes import (
+    AMBIGUOUS_CODE_TYPES,
     ISSUER_NAMES,
     canonical_issuer_group,
     canonical_type_code,
+    code_of_type,
+    type_of_code,
 )
 from pipeline.extract.text import strip_diacritics
 
-System = Literal["state", "cong_van", "normative", "law", "party"]
+_LAW_TYPES = frozenset({"Luật", "Bộ luật", "Nghị quyết", "Pháp lệnh"})
+System = Literal["state", "cong_van", "normative", "law", "party", "legacy"]
 
 _GROUP_ANY = r"[A-Za-zĐđ0-9&]++(?!\w)"
 _GROUP_UPPER = r"[A-ZĐ0-9&]{2,}+(?!\w)"
@@ -89,7 +97,15 @@ def _classify(match: re.Match[str], parts: list[tuple[str, str]]) -> Symbol | No
         return _party(match, groups, seps)
     if seps[0] == "/" and all(s == "-" for s in seps[1:]):
         return _state(match, groups)
+    if seps == ["-"] and _is_known_issuer(groups[0]):
+        issuer = canonical_issuer_group(groups[0])
+        return _make(match, "legacy", None, (issuer,), None, issuer, "-")
     return None
+
+
+def _is_known_issuer(group: str) -> bool:
+    """True for issuer codes of the reference tables ("UBND", "TTg", "CP")."""
+    return canonical_issuer_group(group) in ISSUER_NAMES
 
 
 def _issuers(groups: list[str]) -> tuple[str, ...] | None:
@@ -124,10 +140,7 @@ def _party(match: re.Match[str], groups: list[str], seps: list[str]) -> Symbol |
 
 def _state(match: re.Match[str], groups: list[str]) -> Symbol | None:
     first = groups[0]
-    known_issuer = strip_diacritics(canonical_issuer_group(first)) in {
-        strip_diacritics(k) for k in ISSUER_NAMES
-    }
-    type_code = None if known_issuer else canonical_type_code(first, party=False)
+    type_code = None if _is_known_issuer(first) else canonical_type_code(first, party=False)
     if type_code is not None:
         issuers = _issuers(groups[1:])
         if issuers is None:
@@ -138,6 +151,26 @@ def _state(match: re.Match[str], groups: list[str]) -> Symbol | None:
     if issuers is None or not first[0].isupper():
         return None
     return _make(match, "cong_van", None, issuers, None, "-".join(issuers))
+
+
+def with_type_word(symbol: Symbol, type_name: str | None) -> Symbol:
+    """The symbol with its type code spelled as the type word in front implies.
+
+    "Hợp đồng số 15/HD-UBND" is 15/HĐ-UBND: the stroke of Đ was lost, and the type word
+    settles between the look-alike codes HD (hướng dẫn) and HĐ (hợp đồng).
+    """
+    if not type_name or symbol.type_code is None:
+        return symbol
+    party = symbol.system == "party"
+    hint = code_of_type(type_name, party=party)
+    fixed = canonical_type_code(symbol.type_code, party=party, hint=hint) if hint else None
+    if fixed is None or fixed == symbol.type_code:
+        return symbol
+    sep = "-" if party else "/"
+    year = f"{symbol.year}/" if symbol.system == "normative" else ""
+    prefix = f"{symbol.number}{sep}{year}"
+    canonical = prefix + fixed + symbol.canonical[len(prefix) + len(symbol.type_code) :]
+    return dataclasses.replace(symbol, type_code=fixed, canonical=canonical)
 
 
 def _make(
@@ -165,3 +198,25 @@ def _make(
         canonical=f"{number}{sep}{body}",
         key=key,
     )
+
+
+def code_type(symbol: Symbol) -> str | None:
+    """The type name the symbol's shape and code imply ("QĐ" -> "Quyết định")."""
+    if symbol.system == "cong_van":
+        return "Công văn"
+    if symbol.system == "law":
+        return "Nghị quyết" if symbol.issuer_groups[0].startswith("UBTVQH") else "Luật"
+    if symbol.type_code is None:
+        return None
+    return type_of_code(symbol.type_code, party=symbol.system == "party")
+
+
+def type_conflicts(word_type: str | None, symbol: Symbol) -> bool:
+    """True when the type word contradicts the type the symbol's code implies."""
+    if not word_type:
+        return False
+    if symbol.system == "law":
+        return word_type not in _LAW_TYPES
+    allowed = AMBIGUOUS_CODE_TYPES.get(symbol.type_code or "", frozenset())
+    implied = code_type(symbol)
+    return implied is not None and word_type != implied and word_type not in allowed

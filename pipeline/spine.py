@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from pipeline import ingest, outputs
+from pipeline.errors import InputFileError
 from pipeline.fsutil import atomic_write
 from pipeline.models import OcrPage, PageImage, PreparedPage
 from pipeline.ocr.layout import arrange_lines
@@ -104,3 +105,11 @@ def process_document(path: Path, out_dir: Path, settings: Settings = Settings())
         atomic_write(target, doc.text)
         return DocumentResult(source=str(path), pages=1, outputs=(str(target),))
     return ocr_to_outputs(path, ("txt", "json"), out_dir, settings)
+
+
+def needs_ocr(path: Path) -> bool:
+    """False for text inputs (and for files too broken to tell: they fail later, clearly)."""
+    try:
+        return ingest.detect_format(path) is not ingest.Format.TEXT
+    except InputFileError:
+        return False

@@ -1,0 +1,211 @@
+"""The ``vanthu`` command: thin click commands over the library.
+
+Exceptions become exit codes and messages in exactly one place, :func:`main`; commands over
+several inputs record each failure, go on, and exit with PARTIAL_FAILURE at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import click
+
+from pipeline import __version__
+from pipeline.errors import ExitCode, InputFileError, PartialFailure, VanthuError
+
+STEPS = ("orientation", "deskew", "border", "upscale", "denoise", "binarize")
+
+
+class Failures:
+    """Per-input failures of a multi-input command, reported as they happen."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, VanthuError]] = []
+
+    def record(self, source: str, error: VanthuError) -> None:
+        self.items.append((source, error))
+        click.echo(f"vanthu: error: {error}", err=True)
+
+    def finish(self, total: int) -> None:
+        if not self.items:
+            return
+        if total == 1:
+            raise self.items[0][1]
+        raise PartialFailure(f"{len(self.items)} of {total} inputs failed; the others were processed")
+
+
+def _progress(items: Sequence, label: str) -> Iterable:
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, unit="file", disable=not sys.stderr.isatty() or len(items) < 2, file=sys.stderr)
+
+
+def _settings(lang: str, psm: int, timeout: float, skip: Sequence[str], no_preprocess: bool, dpi: int):
+    from pipeline.ocr.tesseract import OcrSettings
+    from pipeline.preprocess import PreprocessSettings
+    from pipeline.spine import Settings
+
+    prep = PreprocessSettings.none() if no_preprocess else PreprocessSettings(**{s: False for s in skip})
+    return Settings(preprocess=prep, ocr=OcrSettings(lang=lang, psm=psm, timeout_s=timeout), dpi=dpi)
+
+
+def ocr_options(f: Callable) -> Callable:
+    """Options shared by the commands that run OCR."""
+    f = click.option("--lang", default="vie", show_default=True, help="Tesseract language(s), e.g. vie or vie+eng.")(f)
+    f = click.option("--psm", default=3, show_default=True, type=click.IntRange(0, 13),
+                     help="Tesseract page segmentation mode.")(f)
+    f = click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(min=1),
+                     help="Seconds Tesseract may spend on one page.")(f)
+    f = click.option("--dpi", default=300, show_default=True, type=click.IntRange(72, 1200),
+                     help="Resolution for rendering PDF pages that are not scans.")(f)
+    f = click.option("--skip", multiple=True, type=click.Choice(STEPS),
+                     help="Turn one preprocessing step off (repeatable).")(f)
+    f = click.option("--no-preprocess", is_flag=True, help="Give Tesseract the page as it is.")(f)
+    return f
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="vanthu")
+def cli() -> None:
+    """vanthu: scanned Vietnamese administrative reports to searchable, structured data.
+
+    \b
+    Quick start:
+      vanthu doctor                      check Tesseract, its Vietnamese data, the models
+      vanthu ocr scan.pdf                OCR one scan to standard output
+      vanthu process samples/ -o out/    the whole pipeline on a folder
+
+    Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 missing dependency, 4 bad input,
+    5 some inputs failed, 6 OCR engine failure, 7 database failure.
+    """
+
+
+@cli.command()
+def doctor() -> None:
+    """Check that everything vanthu needs is installed, and say how to fix what is not."""
+    from pipeline.doctor import run_checks
+
+    problems = 0
+    for check in run_checks():
+        mark = "ok  " if check.ok else ("warn" if not check.required else "FAIL")
+        click.echo(f"[{mark}] {check.name}: {check.detail}")
+        if not check.ok and check.fix:
+            click.echo(f"       fix: {check.fix}")
+        problems += (not check.ok) and check.required
+    if problems:
+        from pipeline.errors import MissingDependencyError
+
+        raise MissingDependencyError(f"{problems} required component(s) missing; see the fixes above")
+    click.echo("vanthu is ready.")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the outputs (default: standard output for one file in txt, json, hocr "
+                   "or alto; the current folder otherwise).")
+@click.option("-f", "--format", "formats", multiple=True, default=("txt",), show_default=True,
+              type=click.Choice(["txt", "json", "hocr", "alto", "pdf"]),
+              help="Output format (repeatable): plain text, JSON with words, boxes and confidences, "
+                   "hOCR, ALTO XML, or a searchable PDF.")
+@ocr_options
+def ocr(files: tuple[Path, ...], output_dir: Path | None, formats: tuple[str, ...], **opts) -> None:
+    """OCR scans (PDF, TIFF, PNG, JPEG) after clean-up; Vietnamese by default.
+
+    \b
+    Examples:
+      vanthu ocr scan.png                      text to standard output
+      vanthu ocr a.pdf b.tif -o out -f txt -f json -f pdf
+    """
+    from pipeline import outputs, spine
+    from pipeline.ocr.tesseract import check_environment
+
+    settings = _settings(**opts)
+    check_environment(settings.ocr)
+    formats = tuple(dict.fromkeys(formats))
+    if output_dir is None and len(files) == 1 and len(formats) == 1 and formats[0] != "pdf":
+        results = list(spine.ocr_file(files[0], settings))
+        click.echo(outputs.render(formats[0], [r.page for r in results], str(files[0])), nl=False)
+        return
+    failures = Failures()
+    for path in _progress(files, "OCR"):
+        try:
+            spine.ocr_to_outputs(path, formats, output_dir or Path.cwd(), settings)
+        except VanthuError as e:
+            failures.record(str(path), e)
+    failures.finish(len(files))
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output-dir", default=Path("vanthu-out"), show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder for the outputs.")
+@ocr_options
+def process(inputs: tuple[Path, ...], output_dir: Path, **opts) -> None:
+    """Run the whole pipeline on files and folders (searched recursively).
+
+    Scans are OCRed; text files OCRed earlier go straight on. For each document the text
+    and the OCR JSON are written to the output folder.
+
+    \b
+    Example:
+      vanthu process samples/ -o out/
+    """
+    from pipeline import spine
+    from pipeline.ocr.tesseract import check_environment
+
+    settings = _settings(**opts)
+    files = collect_inputs(inputs)
+    if any(spine.needs_ocr(f) for f in files):
+        check_environment(settings.ocr)
+    failures = Failures()
+    for path in _progress(files, "Documents"):
+        try:
+            result = spine.process_document(path, output_dir, settings)
+            click.echo(f"{path}: {result.pages} page(s) -> {', '.join(result.outputs)}", err=True)
+        except VanthuError as e:
+            failures.record(str(path), e)
+    click.echo(f"{len(files) - len(failures.items)} of {len(files)} document(s) processed into {output_dir}", err=True)
+    failures.finish(len(files))
+
+
+def collect_inputs(inputs: Iterable[Path]) -> list[Path]:
+    """Files named, plus the supported files found under folders named (sorted, recursive)."""
+    from pipeline.ingest import SUPPORTED_SUFFIXES
+
+    files: list[Path] = []
+    for item in inputs:
+        if item.is_dir():
+            files.extend(sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                                and not p.name.startswith(".") and not p.name.endswith(".gt.txt")))
+        else:
+            files.append(item)
+    if not files:
+        raise InputFileError(", ".join(map(str, inputs)), "no scans or text files found")
+    return files
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: the one place where exceptions become messages and exit codes."""
+    try:
+        cli.main(args=argv, prog_name="vanthu", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return ExitCode.UNEXPECTED
+    except click.ClickException as e:
+        e.show()
+        return ExitCode.USAGE
+    except VanthuError as e:
+        click.echo(f"vanthu: error: {e}", err=True)
+        return e.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    return ExitCode.OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""``vanthu doctor``: what is installed, what is missing, and the command that fixes it."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pipeline.errors import VanthuError
+
+APT = "sudo apt-get install -y"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    required: bool = True
+
+
+PYTHON_PACKAGES = (
+    ("cv2", "opencv-python-headless"), ("PIL", "Pillow"), ("pytesseract", "pytesseract"),
+    ("pypdfium2", "pypdfium2"), ("pypdf", "pypdf"), ("numpy", "numpy"), ("rapidfuzz", "rapidfuzz"),
+    ("spacy", "spacy"), ("pandas", "pandas"),
+)
+
+
+def run_checks() -> Iterator[Check]:
+    yield Check("python", sys.version_info >= (3, 11), sys.version.split()[0], "install Python 3.11 or newer")
+    yield from _check_tesseract()
+    for module, package in PYTHON_PACKAGES:
+        yield _check_module(module, package)
+
+
+def _check_module(module: str, package: str) -> Check:
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as e:
+        return Check(f"python package {package}", False, str(e), f"pip install {package}")
+    return Check(f"python package {package}", True, getattr(mod, "__version__", "installed"))
+
+
+def _check_tesseract() -> Iterator[Check]:
+    from pipeline.ocr.tesseract import MIN_VERSION, engine_version, installed_languages
+
+    try:
+        version = engine_version()
+    except VanthuError as e:
+        yield Check("tesseract", False, e.message, f"{APT} tesseract-ocr tesseract-ocr-vie")
+        return
+    major = int(version.split()[1].split(".")[0])
+    yield Check("tesseract", major >= MIN_VERSION[0], version, f"{APT} tesseract-ocr (version 4 or newer)")
+    try:
+        langs = installed_languages()
+    except VanthuError as e:
+        yield Check("tesseract languages", False, e.message, f"{APT} tesseract-ocr-vie")
+        return
+    yield Check("tesseract data: vie", "vie" in langs, "Vietnamese model " + ("found" if "vie" in langs else "missing"),
+                f"{APT} tesseract-ocr-vie")
+    yield Check("tesseract data: osd", "osd" in langs,
+                "orientation model " + ("found" if "osd" in langs else "missing: sideways pages cannot be turned"),
+                f"{APT} tesseract-ocr-osd", required=False)

@@ -57,7 +57,7 @@ def _share_list_context(mentions: list[RawMention]) -> list[RawMention]:
 
 
 def _mention(text: str, lines: LineIndex, raw: RawMention, context: CitationContext) -> Mention:
-    line = lines.line_of(raw.symbol.start)
+    line = lines.line_of(raw.start)
     left, right = sentence_bounds(text, raw.start, raw.symbol.end)
     sentence = squash_spaces(text[left:right])[:MAX_SENTENCE_CHARS]
     path = context.section_paths[line] if line < len(context.section_paths) else ()

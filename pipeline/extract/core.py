@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pipeline.extract.citations import CitationContext, find_mentions, group_citations
 from pipeline.extract.closing import find_closing_start, parse_closing
 from pipeline.extract.header import Header, issuing_bodies, parse_header
-from pipeline.extract.records import DocumentHeader, ReportStructure, Section
+from pipeline.extract.records import CitedDocument, DocumentHeader, ReportStructure, Section
 from pipeline.extract.sections import parse_sections, section_paths
 from pipeline.extract.text import LineIndex, normalise_text
 
@@ -50,23 +52,43 @@ def _excluded_ranges(index: LineIndex, header: Header, closing_start: int | None
     return tuple(ranges)
 
 
-def extract(text: str) -> ReportStructure:
-    """Extract the header, the section tree and every cited document of a report.
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The header and section tree of a report, with what citation finding needs."""
 
-    ``text`` is the (corrected) report text, NFC with "\\n" line breaks; lines are
-    numbered from 1.
-    """
+    text: str
+    document: DocumentHeader
+    sections: tuple[Section, ...]
+    context: CitationContext
+
+
+def analyse_layout(text: str) -> Layout:
+    """Header, closing and section tree of a report (``text`` is normalised first)."""
     text = normalise_text(text)
     lines = text.split("\n")
     index = LineIndex.of(text)
     header = parse_header(lines)
     closing_start = find_closing_start(lines, header.body_start_line)
     body_end = (closing_start - 1) if closing_start else len(lines)
-    sections: tuple[Section, ...] = parse_sections(lines, header.body_start_line, body_end)
+    sections = parse_sections(lines, header.body_start_line, body_end)
     context = CitationContext(
         excluded=_excluded_ranges(index, header, closing_start, len(text)),
         own_key=header.symbol.key if header.symbol else None,
         section_paths=section_paths(sections, len(lines)),
     )
-    citations = group_citations(text, find_mentions(text, context), context)
-    return ReportStructure(_document_header(header, lines, closing_start), sections, citations)
+    return Layout(text, _document_header(header, lines, closing_start), sections, context)
+
+
+def find_citations(layout: Layout) -> tuple[CitedDocument, ...]:
+    """Every document the report cites, once per canonical symbol."""
+    return group_citations(layout.text, find_mentions(layout.text, layout.context), layout.context)
+
+
+def extract(text: str) -> ReportStructure:
+    """Extract the header, the section tree and every cited document of a report.
+
+    ``text`` is the (corrected) report text, NFC with "\\n" line breaks; lines are
+    numbered from 1.
+    """
+    layout = analyse_layout(text)
+    return ReportStructure(layout.document, layout.sections, find_citations(layout))

@@ -28,7 +28,7 @@ _NUMBER_LINE = re.compile(r"^[ \t]*s[a-z0-9]{0,2}[ \t]*:")
 _PARTY_NUMBER_LINE = re.compile(r"^[ \t]*so[ \t]+\d")
 _KINH_GUI = re.compile(rf"^[ \t]*k{_V}nh[ \t]*g[a-z]{{1,3}}i[ \t]*:?")
 _VV = re.compile(r"^[ \t]*v[ \t]*/[ \t]*v[ \t.:]*")
-_ADMIN_UNIT = re.compile(r"^(?:huyen|tinh|xa|thanh pho|quan|thi xa|phuong|thi tran)\b")
+_ADMIN_UNIT = re.compile(r"^(?:huyen|tinh|xa|thanh pho|quan|thi xa|phuong|thi tran)\b(?!\s+uy\b)")
 HEADER_LINES = 40
 MAX_NUMBER_LINE_CHARS = 110
 
@@ -102,7 +102,8 @@ def _block(lines: list[str], start: int, limit: int) -> tuple[list[str], int]:
         line_no += 1
     out, last = [], start - 1
     while line_no <= limit and lines[line_no - 1].strip():
-        if _KINH_GUI.match(skeleton(lines[line_no - 1])) or len(out) >= 6:
+        skel = skeleton(lines[line_no - 1])
+        if _KINH_GUI.match(skel) or _RIGHT_COLUMN.match(skel.strip()) or PLACE_DATE_RX.search(skel) or len(out) >= 6:
             break
         out.append(lines[line_no - 1].strip())
         last = line_no
@@ -137,11 +138,12 @@ def parse_header(lines: list[str]) -> Header:
     number_line, symbol, place_line, place, date = _number_and_place(lines, min(limit, 15))
     anchor = max(n for n in (number_line, place_line, 0) if n is not None)
     left = tuple(p for p in (_left_part(lines[i]) for i in range(0, (number_line or anchor or 1) - 1)) if p.strip("*-_ "))
-    type_line, type_name = _type_line(lines, anchor + 1, min(limit, anchor + 6))
+    first = (number_line or anchor) + 1
+    type_line, type_name = _type_line(lines, first, min(limit, anchor + 6))
     title = lines[type_line - 1].strip() if type_line else None
     subject_lines, last = _block(lines, (type_line or anchor) + 1, limit)
     if type_line is None:
-        subject_lines, last = _vv_subject(lines, anchor + 1, limit)
+        subject_lines, last = _vv_subject(lines, first, limit)
     recipients, rec_last = _recipients(lines, max(anchor, last) + 1, min(limit, max(anchor, last) + 8))
     body_start = max(anchor, last, rec_last or 0, type_line or 0) + 1
     subject = squash_spaces(" ".join(subject_lines)) or None

@@ -27,7 +27,7 @@ def test_seed_all_21_cited_documents(seed_structure: ReportStructure, seed_expec
 def test_seed_mentions_lines_sections_relations(seed_structure: ReportStructure) -> None:
     decision = seed_structure.citations[0]
     assert decision.symbol == "436/QĐ-UBND"
-    assert [m.line for m in decision.mentions] == [5, 12, 56, 58, 85, 89, 119, 183, 193, 289, 401, 430]
+    assert [m.line for m in decision.mentions] == [5, 12, 56, 58, 85, 89, 119, 183, 193, 288, 401, 430]
     assert decision.mentions[0].section_path == ()
     assert decision.mentions[2].section_path == ("I", "2")
     assert decision.mentions[3].relation == "alias"

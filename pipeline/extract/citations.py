@@ -46,13 +46,18 @@ def find_mentions(text: str, context: CitationContext) -> list[RawMention]:
 
 
 def _share_list_context(mentions: list[RawMention]) -> list[RawMention]:
-    """In "A và B ngày X của Y", A without its own date or issuer takes B's."""
+    """In a list "A [ngày X] và B [ngày Y] của Z", A takes B's issuer when it has none, and
+    B's date when it has neither date nor issuer of its own (the phrase after the last item
+    applies to all; a heuristic the reference (§4.4) also uses)."""
     out = list(mentions)
     for index in range(len(out) - 2, -1, -1):
         current, nxt = out[index], out[index + 1]
-        if not nxt.list_member or current.has_date or current.issuer:
+        if not nxt.list_member or current.issuer:
             continue
-        out[index] = dataclasses.replace(current, date=nxt.date, has_date=nxt.has_date, issuer=nxt.issuer)
+        if current.has_date:
+            out[index] = dataclasses.replace(current, issuer=nxt.issuer)
+        else:
+            out[index] = dataclasses.replace(current, date=nxt.date, has_date=nxt.has_date, issuer=nxt.issuer)
     return out
 
 

@@ -20,6 +20,10 @@ DATE_BODY = rf"(?:{_NUMERIC}|{_WORDS})"
 _KEYWORD = r"ng[a-z]{1,2}y"
 # A date right after a symbol: ", ngày 07/01/2019", " ngày 11 tháng 6 năm 2019".
 _DATE_AFTER = re.compile(rf"{_WS},?{_WS}\(?{_WS}{_KEYWORD}{_WS}:?{_WS}{DATE_BODY}")
+# An incomplete date ("ngày 21 tháng năm 2001", "ngày 06 tháng 4 năm"): skipped, no value.
+_DATE_BROKEN = re.compile(
+    rf"{_WS},?{_WS}{_KEYWORD}(?:[ \t\n]+\d{{1,2}})?{_WS}th[a-z]{{2,3}}g(?:[ \t\n]+\d{{1,2}})?[ \t\n]+n[a-z]{{1,3}}m(?:[ \t\n]+\d{{4}})?"
+)
 # A date further on in the clause, introduced by "ban hành ngày", "ký ngày", "thông qua ngày".
 _DATE_ISSUED = re.compile(rf"(?:ban hanh|ky|thong qua){_WS}{_KEYWORD}{_WS}{DATE_BODY}")
 # A place and date line: "Bình Sơn, ngày 20 tháng 6 năm 2022" (headers write the date in words).
@@ -52,7 +56,8 @@ def date_after(skel: str, pos: int) -> DateMatch | None:
     """The date that follows ``pos`` directly ("ngày ..."), or None."""
     match = _DATE_AFTER.match(skel, pos)
     if match is None:
-        return None
+        broken = _DATE_BROKEN.match(skel, pos)
+        return DateMatch(broken.start(), broken.end(), None) if broken else None
     return DateMatch(match.start(), match.end(), to_date(match))
 
 

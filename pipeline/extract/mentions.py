@@ -24,8 +24,9 @@ _OPENERS = "(“\"'‘["
 _ISSUER_LEAD = re.compile(r"[ \t\n]*,?[ \t\n]*c(?:u|ti|ii|t|ui|tu|i|iu)a[ \t\n]+")
 _ISSUER_STOP = re.compile(
     r"[,;.()\"“”:]|\s(?:ve|ban hanh|quy dinh|huong dan|phe duyet|thuc hien|sua doi|tai|"
-    r"trien khai|da|duoc|theo|dong thoi|nam|ngay|cho|doi voi|va cac|phoi hop|co hieu luc)\b"
+    r"trien khai|da|duoc|theo|dong thoi|nam(?= \d)|ngay|cho|doi voi|va cac|phoi hop|co hieu luc)\b"
 )
+_ORGAN_AFTER_COMMA = re.compile(r"\s*(?:Bộ|Tòa|Viện|Ủy|Hội|Ban|Sở|Văn phòng|Thủ tướng|Chính phủ|Tổng|Kiểm toán|Ngân hàng)\b")
 _UNIT_AFTER = re.compile(r"[ \t]+(?:tinh|huyen|thanh pho|thi xa|quan|xa|phuong)\b")
 _SUBJECT_LEAD = re.compile(
     r"[ \t\n]*,?[ \t\n]*[\"“]?[ \t\n]*(?:ve viec|ve|v/v|ban hanh|quy dinh|huong dan|phe duyet|"
@@ -53,7 +54,7 @@ _LIST_GAP = re.compile(r"^[\s,;:]*(?:(?:va|hoac|cung)\s+)?(?:s[a-z0-9]{0,2}\s*:?
 _DATE_OPENS = re.compile(rf"[\s\"“(-]*(?:vao\s+)?ngay\s+{DATE_BODY}\s*,?")
 _ISSUING_VERB = re.compile(r"\b(?:ban hanh|ra|co|ky|gui)\s*:?\s*$")
 MAX_SUBJECT_CHARS = 300
-MAX_ISSUER_WORDS = 12
+MAX_ISSUER_WORDS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +151,24 @@ def law_word_before(skel: str, pos: int) -> TypeWord | None:
     return None
 
 
+def _issuer_end(text: str, skel: str, start: int, joint: bool) -> int:
+    """Where an issuer phrase starting at ``start`` ends.
+
+    Stop words count only in lower case in the original, so names such as "Bộ Tài chính"
+    or "Quảng Nam" are not cut at "tài"/"nam". For a joint document (several issuer
+    groups in its symbol) a comma followed by another body ("..., Tòa án nhân dân tối
+    cao") does not end the phrase.
+    """
+    for stop in _ISSUER_STOP.finditer(skel, start, start + 160):
+        word_at = stop.start() + 1
+        if stop.group()[0].isspace() and not text[word_at : word_at + 1].islower():
+            continue
+        if joint and stop.group() == "," and _ORGAN_AFTER_COMMA.match(text, stop.end()):
+            continue
+        return stop.start()
+    return start + 80
+
+
 def _issuer_after(text: str, skel: str, symbol: Symbol, pos: int, next_start: int) -> tuple[str | None, int]:
     """The "của <body>" phrase at ``pos`` (or "UBND tỉnh" style unit), and its end.
 
@@ -157,8 +176,8 @@ def _issuer_after(text: str, skel: str, symbol: Symbol, pos: int, next_start: in
     """
     lead = _ISSUER_LEAD.match(skel, pos)
     if lead is not None:
-        stop = _ISSUER_STOP.search(skel, lead.end(), lead.end() + 160)
-        end = min(stop.start() if stop else lead.end() + 80, next_start)
+        joint = len(symbol.issuer_groups) > 1 and symbol.system in ("normative", "party")
+        end = min(_issuer_end(text, skel, lead.end(), joint), next_start)
         if end == next_start:
             following = type_word_before(text, skel, next_start)
             end = following.start if following and following.start > lead.end() else end

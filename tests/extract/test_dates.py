@@ -21,6 +21,8 @@ from pipeline.extract.text import skeleton
         (" ngay 20thang 6 ndm 2022", dt.date(2022, 6, 20)),  # OCR damage
         (" ngiy 22/4/2019", dt.date(2019, 4, 22)),
         (" ngày 31/02/2020", None),  # impossible date: found, no value
+        (" ngày 21 tháng năm 2001", None),  # incomplete date: skipped, no value
+        (" ngày 06 tháng 4 năm của", None),
     ],
 )
 def test_date_after(tail: str, expected: dt.date | None) -> None:
@@ -29,6 +31,6 @@ def test_date_after(tail: str, expected: dt.date | None) -> None:
     assert found.value == expected
 
 
-@pytest.mark.parametrize("tail", [", có hiệu lực thi hành kể từ ngày 01/07/2016", " năm 2015", " ngày 21 tháng năm 2001"])
+@pytest.mark.parametrize("tail", [", có hiệu lực thi hành kể từ ngày 01/07/2016", " năm 2015", " ngày càng tăng"])
 def test_no_date_after(tail: str) -> None:
     assert date_after(skeleton(tail), 0) is None

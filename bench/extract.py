@@ -1,6 +1,7 @@
 """Benchmark of the structure and citation extractor (one command: ``python bench/extract.py``).
 
-Prints, on the hand-labelled passages (tests/extract/data/passages.txt): citation precision
+Prints, on the hand-labelled passages (tests/extract/data/passages.txt, and passages-holdout.txt
+written after the rules were frozen): citation precision
 and recall, type, date, year and canonical-symbol accuracy (targets >= 98%), issuer agreement;
 on the seed report (corrected text and raw 1990s OCR): documents found; and the time
 ``extract()`` takes on a 20-page report built from the seed and the passages (target < 0.5 s).
@@ -48,16 +49,22 @@ def time_call(func, arg, repeat: int = 7) -> float:  # type: ignore[no-untyped-d
     return statistics.median(times)
 
 
-def main() -> int:
-    passages = load_passages(DATA / "passages.txt")
+def report_scores(name: str) -> None:
+    """Print the scores of one labelled file."""
+    passages = load_passages(DATA / name)
     s = score_passages(passages)
-    print(f"labelled passages: {len(passages)}, cited documents: {s.expected}, predicted: {s.predicted}")
+    print(f"{name}: {len(passages)} passages, cited documents: {s.expected}, predicted: {s.predicted}")
     print(f"  citation precision {s.precision:.1%}  recall {s.recall:.1%}")
     print(f"  type accuracy {s.rate(s.type_ok):.1%}  date accuracy {s.rate(s.date_ok):.1%}  "
           f"year accuracy {s.rate(s.year_ok):.1%}  canonical symbol {s.rate(s.symbol_exact):.1%}")
     print(f"  issuer agrees with label {s.issuer_ok}/{s.issuer_labelled}")
     for error in s.errors:
         print(f"    {error}")
+
+
+def main() -> int:
+    report_scores("passages.txt")
+    report_scores("passages-holdout.txt")
     for name in ("corrected", "ocr"):
         text = (DATA / f"seed-binhson-2022.{name}.txt").read_text(encoding="utf-8")
         result = extract(text)

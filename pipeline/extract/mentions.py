@@ -254,8 +254,8 @@ def describe(text: str, skel: str, symbol: Symbol, prev: RawMention | None, next
     word = type_word_before(text, skel, symbol.start)
     if word is not None and word.name and type_conflicts(word.name, symbol):
         word = _code_word_before(skel, word, symbol) or word
-    if word is None and symbol.system == "law":
-        word = law_word_before(skel, symbol.start)
+    if symbol.system == "law" and (word is None or not word.name):
+        word = law_word_before(skel, symbol.start) or word
     gap = skel[prev.core_end : symbol.start] if prev else "x"
     in_list = prev is not None and (word is None or not word.name) and bool(_LIST_GAP.match(gap))
     if word is None and not in_list and symbol.system in ("cong_van", "legacy"):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 
-from pipeline.extract.mentions import RawMention, describe
+from pipeline.extract.mentions import RawMention, describe, relation_before
 from pipeline.extract.records import CitedDocument, Mention
 from pipeline.extract.symbols import code_type, find_symbols, type_conflicts
 from pipeline.extract.text import LineIndex, sentence_bounds, skeleton, squash_spaces
@@ -101,12 +102,34 @@ def _document(group: list[RawMention], mentions: tuple[Mention, ...]) -> CitedDo
     )
 
 
+def _alias_mentions(
+    text: str, skel: str, group: list[RawMention], taken: list[tuple[int, int]], context: CitationContext
+) -> list[RawMention]:
+    """Later uses of an alias without a symbol ("Kế hoạch 35" after "(gọi tắt là Kế hoạch 35)")."""
+    found = []
+    for alias in dict.fromkeys(m.alias_name for m in group if m.alias_name):
+        pattern = re.compile(r"(?<!\w)" + re.escape(skeleton(alias)) + r"(?![\w/-])")
+        for match in pattern.finditer(skel, group[0].core_end):
+            inside = any(a <= match.start() < b for a, b in taken + list(context.excluded))
+            defining = skel[max(0, match.start() - 16) : match.start()].rstrip().endswith("goi tat la")
+            if inside or defining:
+                continue
+            relation = relation_before(skel, max(0, match.start() - 120), match.start())
+            found.append(dataclasses.replace(group[0], start=match.start(), core_end=match.end(), relation=relation, alias_name=None))
+    return found
+
+
 def group_citations(text: str, raws: list[RawMention], context: CitationContext) -> tuple[CitedDocument, ...]:
-    """One :class:`CitedDocument` per symbol key, in order of first mention."""
+    """One :class:`CitedDocument` per symbol key, in order of first mention, with the later
+    uses of its aliases as mentions too."""
     lines = LineIndex.of(text)
+    skel = skeleton(text)
     groups: dict[str, list[RawMention]] = {}
     for raw in raws:
         groups.setdefault(raw.symbol.key, []).append(raw)
+    taken = [(r.start, r.core_end) for r in raws]
+    for key, group in groups.items():
+        groups[key] = sorted(group + _alias_mentions(text, skel, group, taken, context), key=lambda r: r.start)
     return tuple(
         _document(group, tuple(_mention(text, lines, r, context) for r in group))
         for group in groups.values()

@@ -25,6 +25,7 @@ _RIGHT_COLUMN = re.compile(
     rf"|d{_V}ng[ \t]*c{_V}ng[ \t]*s{_V}n[ \t]*vi{_V}t[ \t]*n{_V}m"
 )
 _NUMBER_LINE = re.compile(r"^[ \t]*s[a-z0-9]{0,2}[ \t]*:")
+_NUMBER_PREFIX = re.compile(r"^[ \t]*s[a-z0-9]{0,2}[ \t]*:[ \t]*\S*")  # "Số: /BC-UBND" (blank number)
 _PARTY_NUMBER_LINE = re.compile(r"^[ \t]*so[ \t]+\d")
 _KINH_GUI = re.compile(rf"^[ \t]*k{_V}nh[ \t]*g[a-z]{{1,3}}i[ \t]*:?")
 _VV = re.compile(r"^[ \t]*v[ \t]*/[ \t]*v[ \t.:]*")
@@ -72,13 +73,21 @@ def _number_and_place(lines: list[str], limit: int) -> tuple[int | None, Symbol 
             number_line = line_no  # "Số: /BC-UBND": blank number
         if place_line is None and pd:
             place_line, date = line_no, to_date(pd)
-            left_end = symbols[0].end if symbols and symbols[0].start < pd.start() else 0
-            if not symbols and is_number:
-                left_end = len(line[: pd.start()].rsplit(maxsplit=2)[0]) if len(line[: pd.start()].split()) > 2 else 0
-            place = squash_spaces(line[left_end : pd.start()]) or None
+            place = _place(line, skel, symbols, pd.start())
         if number_line and place_line:
             break
     return number_line, symbol, place_line, place, date
+
+
+def _place(line: str, skel: str, symbols: list[Symbol], comma: int) -> str | None:
+    """The place before ", ngày ...": what follows the number when the columns merged."""
+    left_end = 0
+    if symbols and symbols[0].start < comma:
+        left_end = symbols[0].end
+    else:
+        prefix = _NUMBER_PREFIX.match(skel)
+        left_end = prefix.end() if prefix and prefix.end() < comma else 0
+    return squash_spaces(line[left_end:comma]) or None
 
 
 def _type_line(lines: list[str], start: int, limit: int) -> tuple[int | None, str | None]:
@@ -156,7 +165,8 @@ def _vv_subject(lines: list[str], start: int, limit: int) -> tuple[list[str], in
         match = _VV.match(skeleton(lines[line_no - 1]))
         if match:
             first = lines[line_no - 1][match.end() :].strip()
-            more, last = _block(lines, line_no + 1, limit) if lines[line_no:line_no + 1] and lines[line_no].strip() else ([], line_no)
+            follows = line_no < len(lines) and bool(lines[line_no].strip())
+            more, last = _block(lines, line_no + 1, limit) if follows else ([], line_no)
             return [first, *more], max(line_no, last)
     return [], start - 1
 

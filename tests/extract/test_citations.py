@@ -100,6 +100,13 @@ def test_type_inferred_from_code_when_word_missing() -> None:
 
 
 def test_alias_without_symbol_is_recorded() -> None:
-    text = "Thực hiện Kế hoạch số 35-KH/HU ngày 12/3/2021 (sau đây gọi tắt là Kế hoạch 35), các xã triển khai."
+    text = (
+        "Thực hiện Kế hoạch số 35-KH/HU ngày 12/3/2021 (sau đây gọi tắt là Kế hoạch 35), các xã triển khai.\n"
+        "Qua 02 năm thực hiện Kế hoạch 35, công tác dân vận có chuyển biến; Kế hoạch 356 là khác."
+    )
     (cited,) = extract(text).citations
     assert cited.aliases == ("Kế hoạch 35",)
+    assert [(m.line, m.text, m.relation) for m in cited.mentions] == [
+        (1, "Kế hoạch số 35-KH/HU ngày 12/3/2021", "thực hiện"),
+        (2, "Kế hoạch 35", "thực hiện"),
+    ]

@@ -107,6 +107,13 @@ def test_signer(text: str, authority: tuple[str, ...], title: str, name: str | N
     assert (signer.authority, signer.title, signer.name) == (authority, title, name)
 
 
+def test_blank_number_header() -> None:
+    text = "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆN BÌNH SƠN Độc lập - Tự do - Hạnh phúc\nSố: /BC-UBND Bình Sơn, ngày 20 tháng 6 năm 2022\nBÁO CÁO\n"
+    document = extract(text).document
+    assert (document.symbol, document.place, document.type) == (None, "Bình Sơn", "Báo cáo")
+    assert document.issuer == "ỦY BAN NHÂN DÂN HUYỆN BÌNH SƠN"
+
+
 def test_header_own_number_is_not_a_citation() -> None:
     symbols = [c.symbol for c in extract(MERGED).citations]
     assert symbols == ["1102/UBND-NV"]

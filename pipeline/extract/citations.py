@@ -79,8 +79,8 @@ def _mention(text: str, lines: LineIndex, raw: RawMention, context: CitationCont
     )
 
 
-def _document(group: list[RawMention], mentions: tuple[Mention, ...]) -> CitedDocument:
-    first = group[0].symbol
+def _document(key: str, group: list[RawMention], mentions: tuple[Mention, ...]) -> CitedDocument:
+    first = next(m.symbol for m in group if m.symbol.key == key)
     word_type = next((m.type_word for m in group if m.type_word), None)
     date = next((m.date for m in group if m.date), None)
     year = first.year if first.year is not None else (date.year if date else None)
@@ -119,6 +119,33 @@ def _alias_mentions(
     return found
 
 
+def _signature(raw: RawMention) -> tuple[str, str | None]:
+    groups = raw.symbol.issuer_groups
+    return raw.symbol.number.lstrip("0"), groups[-1] if groups else None
+
+
+def _agreeing_key(raw: RawMention, groups: dict[str, list[RawMention]]) -> str | None:
+    """Key of another document with the same number and issuer whose code fits raw's type word."""
+    for key, group in groups.items():
+        other = group[0].symbol
+        if key != raw.symbol.key and _signature(group[0]) == _signature(raw) and code_type(other) == raw.type_word:
+            return key
+    return None
+
+
+def _merge_damaged(groups: dict[str, list[RawMention]]) -> dict[str, list[RawMention]]:
+    """Move a mention whose type code contradicts its type word to the document with the
+    same number and issuer whose code agrees ("Quyết định số 436/TB-UBND", a corrector's
+    slip, is 436/QĐ-UBND when that decision is cited elsewhere)."""
+    merged: dict[str, list[RawMention]] = {}
+    for key, group in groups.items():
+        for raw in group:
+            conflict = bool(raw.type_word) and type_conflicts(raw.type_word, raw.symbol)
+            target = _agreeing_key(raw, groups) if conflict else None
+            merged.setdefault(target or key, []).append(raw)
+    return {k: sorted(v, key=lambda r: r.start) for k, v in merged.items()}
+
+
 def group_citations(text: str, raws: list[RawMention], context: CitationContext) -> tuple[CitedDocument, ...]:
     """One :class:`CitedDocument` per symbol key, in order of first mention, with the later
     uses of its aliases as mentions too."""
@@ -127,10 +154,11 @@ def group_citations(text: str, raws: list[RawMention], context: CitationContext)
     groups: dict[str, list[RawMention]] = {}
     for raw in raws:
         groups.setdefault(raw.symbol.key, []).append(raw)
+    groups = _merge_damaged(groups)
     taken = [(r.start, r.core_end) for r in raws]
     for key, group in groups.items():
         groups[key] = sorted(group + _alias_mentions(text, skel, group, taken, context), key=lambda r: r.start)
     return tuple(
-        _document(group, tuple(_mention(text, lines, r, context) for r in group))
-        for group in groups.values()
+        _document(key, group, tuple(_mention(text, lines, r, context) for r in group))
+        for key, group in groups.items()
     )

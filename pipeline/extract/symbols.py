@@ -32,13 +32,14 @@ from pipeline.extract.text import strip_diacritics
 _LAW_TYPES = frozenset({"Luật", "Bộ luật", "Nghị quyết", "Pháp lệnh"})
 System = Literal["state", "cong_van", "normative", "law", "party", "legacy"]
 
-_GROUP_ANY = r"[A-Za-zĐđ0-9&]++(?!\w)"
-_GROUP_UPPER = r"[A-ZĐ0-9&]{2,}+(?!\w)"
+_LETTERS = "A-Za-zĐđÀ-ỹ0-9&"  # diacritics are tolerated, then folded (a corrector may add them)
+_GROUP_ANY = rf"[{_LETTERS}]++(?!\w)"
+_GROUP_UPPER = r"[A-ZĐÀ-Ỹ0-9&]{2,}+(?!\w)"
 _SYMBOL_RX = re.compile(
     r"(?<![\w/.,-])(?P<num>\d{1,5}[a-z]?)"
     rf"(?P<tail>(?:[/-]{_GROUP_ANY}|[ \t]*[/-][ \t]*(?:\n[ \t]*)?{_GROUP_UPPER})+)"
 )
-_PART_RX = re.compile(r"[ \t\n]*(?P<sep>[/-])[ \t\n]*(?P<group>[A-Za-zĐđ0-9&]+)")
+_PART_RX = re.compile(rf"[ \t\n]*(?P<sep>[/-])[ \t\n]*(?P<group>[{_LETTERS}]+)")
 _LAW_GROUP = re.compile(r"^(?:UBTV)?QH\d{0,2}$")
 
 
@@ -68,11 +69,40 @@ class Symbol:
         return "-".join(self.issuer_groups) or None
 
 
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """Offsets, text and number of a candidate symbol before classification."""
+
+    start: int
+    end: int
+    raw: str
+    number: str
+
+
+def fold_group(group: str) -> str | None:
+    """A symbol group with diacritics removed (Đ kept): "TƯ" -> "TU", "VÀ" -> "VA".
+
+    A group with a lower-case accented letter ("Sở") is a word, not a code: None.
+    """
+    if all(c.isascii() or c in "Đđ" for c in group):
+        return group
+    if any(c.islower() and not c.isascii() for c in group):
+        return None
+    return "".join(c if c.isascii() or c in "Đđ" else strip_diacritics(c) for c in group)
+
+
 def find_symbols(text: str) -> Iterator[Symbol]:
     """Yield every well-formed document symbol in ``text``, in order."""
     for match in _SYMBOL_RX.finditer(text):
-        parts = [(p["sep"], p["group"]) for p in _PART_RX.finditer(match["tail"])]
-        symbol = _classify(match, parts)
+        parts, end = [], match.start("tail")
+        for part in _PART_RX.finditer(match["tail"]):
+            group = fold_group(part["group"])
+            if group is None:
+                break
+            parts.append((part["sep"], group))
+            end = match.start("tail") + part.end()
+        candidate = _Candidate(match.start(), end, text[match.start() : end], match["num"])
+        symbol = _classify(candidate, parts)
         if symbol is not None:
             yield symbol
 
@@ -85,7 +115,7 @@ def _has_letter(group: str) -> bool:
     return any(c.isalpha() for c in group)
 
 
-def _classify(match: re.Match[str], parts: list[tuple[str, str]]) -> Symbol | None:
+def _classify(match: _Candidate, parts: list[tuple[str, str]]) -> Symbol | None:
     """Decide the system of a candidate and build its canonical form; None if it is none."""
     if not parts or not any(_has_letter(g) for _, g in parts):
         return None  # a date (11/6/2019) or a range (2021-2025)
@@ -115,7 +145,7 @@ def _issuers(groups: list[str]) -> tuple[str, ...] | None:
     return out
 
 
-def _normative(match: re.Match[str], groups: list[str], seps: list[str]) -> Symbol | None:
+def _normative(match: _Candidate, groups: list[str], seps: list[str]) -> Symbol | None:
     year, rest = int(groups[0]), groups[1:]
     if any(s != "-" for s in seps[2:]):
         return None
@@ -130,7 +160,7 @@ def _normative(match: re.Match[str], groups: list[str], seps: list[str]) -> Symb
     return _make(match, "normative", type_code, issuers, year, f"{year}/{body}")
 
 
-def _party(match: re.Match[str], groups: list[str], seps: list[str]) -> Symbol | None:
+def _party(match: _Candidate, groups: list[str], seps: list[str]) -> Symbol | None:
     type_code = canonical_type_code(groups[0], party=True)
     issuers = _issuers(groups[1:])
     if type_code is None or issuers is None or any(s != "-" for s in seps[2:]):
@@ -138,7 +168,7 @@ def _party(match: re.Match[str], groups: list[str], seps: list[str]) -> Symbol |
     return _make(match, "party", type_code, issuers, None, f"{type_code}/{'-'.join(issuers)}", "-")
 
 
-def _state(match: re.Match[str], groups: list[str]) -> Symbol | None:
+def _state(match: _Candidate, groups: list[str]) -> Symbol | None:
     first = groups[0]
     type_code = None if _is_known_issuer(first) else canonical_type_code(first, party=False)
     if type_code is not None:
@@ -174,7 +204,7 @@ def with_type_word(symbol: Symbol, type_name: str | None) -> Symbol:
 
 
 def _make(
-    match: re.Match[str],
+    match: _Candidate,
     system: System,
     type_code: str | None,
     issuers: tuple[str, ...],
@@ -182,14 +212,14 @@ def _make(
     body: str,
     sep: str = "/",
 ) -> Symbol:
-    number = match["num"]
+    number = match.number
     digits = number.rstrip("abcdefghijklmnopqrstuvwxyz")
     suffix = number[len(digits):]
     key = f"{int(digits)}{suffix}{sep}{strip_diacritics(body).upper()}"
     return Symbol(
-        start=match.start(),
-        end=match.end(),
-        raw=match.group(),
+        start=match.start,
+        end=match.end,
+        raw=match.raw,
         number=number,
         system=system,
         type_code=type_code,

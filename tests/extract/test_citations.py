@@ -110,3 +110,15 @@ def test_alias_without_symbol_is_recorded() -> None:
         (1, "Kế hoạch số 35-KH/HU ngày 12/3/2021", "thực hiện"),
         (2, "Kế hoạch 35", "thực hiện"),
     ]
+
+
+def test_damaged_type_code_folds_into_the_document_cited_elsewhere() -> None:
+    text = (
+        "Thực hiện Quyết định số 436/QĐ-UBND ngày 11/6/2019 của UBND tỉnh.\n"
+        "Kết quả thực hiện Quyết định số 436/TB-UBND trên địa bàn; Thông báo số 436/TB-UBND ngày 02/01/2020."
+    )
+    cited = extract(text).citations
+    assert [(c.symbol, c.type, len(c.mentions)) for c in cited] == [
+        ("436/QĐ-UBND", "Quyết định", 2),
+        ("436/TB-UBND", "Thông báo", 1),
+    ]

@@ -33,6 +33,8 @@ from pipeline.extract.symbols import find_symbols
         ("08-QĐi/TW", "08-QĐi/TW", "party", None),
         ("65-Ctr/TU", "65-CTr/TU", "party", None),
         ("1036-TTg", "1036-TTg", "legacy", None),
+        ("17-CT/TƯ", "17-CT/TU", "party", None),  # a corrector put a horn on U
+        ("436/QĐ-UBND-Sở", "436/QĐ-UBND", "state", None),  # a lower-case word is not a group
     ],
 )
 def test_symbol_is_found_and_canonicalised(text: str, canonical: str, system: str, year: int | None) -> None:

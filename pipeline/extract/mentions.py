@@ -249,8 +249,8 @@ def _code_word_before(skel: str, word: TypeWord, symbol: Symbol) -> TypeWord | N
     return TypeWord(at, implied, word.has_so)
 
 
-def describe(text: str, skel: str, symbol: Symbol, prev: RawMention | None, next_start: int) -> RawMention | None:
-    """Build the mention of ``symbol`` from its context, or None if it is not a citation."""
+def _type_word_of(text: str, skel: str, symbol: Symbol, prev: RawMention | None) -> tuple[TypeWord | None, bool]:
+    """The type word of a symbol and whether it continues the list of the previous mention."""
     word = type_word_before(text, skel, symbol.start)
     if word is not None and word.name and type_conflicts(word.name, symbol):
         word = _code_word_before(skel, word, symbol) or word
@@ -258,21 +258,33 @@ def describe(text: str, skel: str, symbol: Symbol, prev: RawMention | None, next
         word = law_word_before(skel, symbol.start) or word
     gap = skel[prev.core_end : symbol.start] if prev else "x"
     in_list = prev is not None and (word is None or not word.name) and bool(_LIST_GAP.match(gap))
-    if word is None and not in_list and symbol.system in ("cong_van", "legacy"):
-        return None  # a bare N/ABC is only a công văn after a type word or "số"
-    start = word.start if word else symbol.start
-    type_name = word.name if word and word.name else (prev.type_word if in_list else None)
-    symbol = with_type_word(symbol, type_name)
-    if word is not None and not word.name and not in_list:
-        type_name = ""
+    return word, in_list
+
+
+def _after_symbol(text: str, skel: str, symbol: Symbol, next_start: int) -> tuple[DateMatch | None, str | None, int]:
+    """Date and issuer phrase after a symbol, and where they end."""
     date_match = date_after(skel, symbol.end)
     pos = date_match.end if date_match else symbol.end
     issuer, pos = _issuer_after(text, skel, symbol, pos, next_start)
     if date_match is None:
         date_match = date_after(skel, pos) or issue_date_in(skel, pos, min(next_start, pos + 120))
         pos = date_match.end if date_match and date_match.start < pos + 3 else pos
+    return date_match, issuer, pos
+
+
+def describe(text: str, skel: str, symbol: Symbol, prev: RawMention | None, next_start: int) -> RawMention | None:
+    """Build the mention of ``symbol`` from its context, or None if it is not a citation."""
+    word, in_list = _type_word_of(text, skel, symbol, prev)
+    if word is None and not in_list and symbol.system in ("cong_van", "legacy"):
+        return None  # a bare N/ABC is only a công văn after a type word or "số"
+    start = word.start if word else symbol.start
+    type_name = word.name if word and word.name else (prev.type_word if in_list and prev else None)
+    symbol = with_type_word(symbol, type_name)
+    if word is not None and not word.name and not in_list:
+        type_name = ""
+    date_match, issuer, pos = _after_symbol(text, skel, symbol, next_start)
     low = prev.core_end if prev else max(0, start - 120)
-    coordinated = prev is not None and bool(_LIST_GAP.match(skel[prev.core_end : start]))
+    coordinated = prev is not None and bool(_LIST_GAP.match(skel[low:start]))
     relation = prev.relation if coordinated and prev else relation_before(skel, max(low, start - 120), start)
     if date_match is None:
         date_match = date_before(skel, low, start)

@@ -41,6 +41,7 @@ UPSCALE_BELOW_SHARE = 0.6  # 150 dpi scans gain from a 2x upscale; 200 dpi faxes
 
 SIDEWAYS_MARGIN = 1.2  # the column profile must be this much sharper to call a page sideways
 UNEVEN_LIGHT = 40  # grey levels between the darkest and brightest paper
+SKEW_GAIN = 1.02  # a skew is applied only if it sharpens the row profile by 2%
 NOISE_GRAIN = 3  # median grey-level difference from the 3x3 median above which a page is noisy
 
 OrientationDetector = Callable[[np.ndarray], int]
@@ -58,6 +59,9 @@ def preprocess(
         gray, changed = remove_dark_border(gray)
         steps += ["border"] if changed else []
     kind = classify_page(gray)  # decided before any resampling blurs black and white
+    if settings.denoise and kind == "bilevel":
+        gray, mended = mend_dropped_scanlines(gray)  # while scanlines are still rows
+        steps += ["scanlines"] if mended else []
     rotation, skew = 0, 0.0
     if settings.orientation:
         rotation, skew = find_rotation_and_skew(gray, detect_orientation, settings.max_skew_deg)
@@ -141,11 +145,12 @@ def find_rotation_and_skew(
     """(degrees clockwise to make the page upright: 0/90/180/270, then its skew in degrees).
 
     Lines of text make the ink's row profile sharply peaked once the skew is undone; when
-    the column profile, deskewed the same way, is sharper, the page lies on its side.
-    Which way up a sideways page goes is asked of ``detect_orientation`` (given the page
-    turned so its lines are horizontal) when one is supplied; upright-looking pages are
-    not asked (it costs a third of an OCR run), and an upside-down page is caught later by
-    its low OCR confidence.
+    the column profile, deskewed the same way, is sharper, the page may lie on its side.
+    A sparse page (a few short lines in two columns) can look the same, so such a page is
+    then handed to ``detect_orientation`` (Tesseract's OSD: degrees clockwise that make the
+    given image upright), whose answer stands. Upright-looking pages are not asked (it
+    costs a third of an OCR run); an upside-down page is caught later by its low OCR
+    confidence. Without a detector a sideways-looking page is turned by 90 degrees.
     """
     points = _ink_points(gray)
     if points is None:
@@ -155,9 +160,9 @@ def find_rotation_and_skew(
     _, sideways = _best_angle(ys, xs, max_deg, fine=False)
     if sideways <= SIDEWAYS_MARGIN * upright:
         return 0, skew
-    rotation = 90
-    if detect_orientation is not None and detect_orientation(rotate_right_angle(gray, 90)) == 180:
-        rotation = 270
+    rotation = 90 if detect_orientation is None else detect_orientation(gray) % 360
+    if rotation == 0:
+        return 0, skew
     return rotation, find_skew(rotate_right_angle(gray, rotation), max_deg)
 
 
@@ -198,22 +203,29 @@ def _ink_points(gray: np.ndarray, limit: int = 25_000) -> tuple[np.ndarray, np.n
 def _best_angle(xs: np.ndarray, ys: np.ndarray, max_deg: float, *, fine: bool = True) -> tuple[float, float]:
     """The rotation that makes the row profile of the points sharpest, and that sharpness.
 
-    Sharpness is the sum of squared row counts relative to an even spread over the rows
-    the text spans (1.0), so profiles along the page's width and along its height compare
-    fairly whatever the margins.
+    Angles are compared by the sum of squared row counts (same points, same bins). The
+    sharpness returned is that sum relative to an even spread over the rows the text spans
+    (1.0), so that profiles along the page's width and along its height compare fairly
+    whatever the margins.
     """
-    def score(angle: float) -> float:
+    def rows(angle: float) -> np.ndarray:
         t = np.deg2rad(angle)
-        rows = np.round(ys * np.cos(t) + xs * np.sin(t)).astype(np.int64)
-        low, high = np.percentile(rows, (1, 99))
-        inside = rows[(rows >= low) & (rows <= high)]
-        counts = np.bincount(inside - int(low)).astype(np.float64)
-        return float(np.square(counts).sum() * len(counts) / max(1, len(inside)) ** 2)
+        return np.round(ys * np.cos(t) + xs * np.sin(t)).astype(np.int64)
+
+    def score(angle: float) -> float:
+        r = rows(angle)
+        return float(np.square(np.bincount(r - r.min()).astype(np.float64)).sum())
 
     best = max(np.arange(-max_deg, max_deg + 1e-9, 1.0), key=score)
     for step in (0.25, 0.05) if fine else ():
         best = max(np.arange(best - 4 * step, best + 4 * step + 1e-9, step), key=score)
-    return float(round(best, 2)), score(best)
+    if score(best) < SKEW_GAIN * score(0.0):
+        best = 0.0  # not worth a resampling
+    r = rows(best)
+    low, high = np.percentile(r, (1, 99))
+    inside = r[(r >= low) & (r <= high)]
+    counts = np.bincount(inside - int(low)).astype(np.float64)
+    return float(round(best, 2)), float(np.square(counts).sum() * len(counts) / max(1, len(inside)) ** 2)
 
 
 def rotate_small(gray: np.ndarray, angle_deg: float) -> np.ndarray:
@@ -244,6 +256,22 @@ def _uneven_light(gray: np.ndarray) -> bool:
     paper = cv2.dilate(_downscale(gray, 300), np.ones((9, 9), np.uint8))  # ink removed, paper left
     low, high = np.percentile(paper, (5, 95))
     return high - low > UNEVEN_LIGHT
+
+
+def mend_dropped_scanlines(gray: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Fill single blank rows that cut through text (a fax's or a scanner's lost scanlines).
+
+    A row with no ink between two rows with ink is taken from the darker of its
+    neighbours; inside a line of text such a row is a defect, never a gap.
+    """
+    ink = (gray < 128).sum(axis=1)
+    threshold = max(3, 0.002 * gray.shape[1])
+    rows = np.flatnonzero((ink[1:-1] == 0) & (ink[:-2] > threshold) & (ink[2:] > threshold)) + 1
+    if rows.size == 0:
+        return gray, False
+    out = gray.copy()
+    out[rows] = np.minimum(gray[rows - 1], gray[rows + 1])
+    return out, True
 
 
 def remove_specks(gray: np.ndarray, max_area: int = 6) -> np.ndarray:

@@ -33,10 +33,15 @@ def test_sideways_pages_are_found_and_asked_which_way_up(gray, turn):
 
     def oracle(image):
         asked.append(image.shape)
-        return 0 if turn == 90 else 180
+        return turn
 
     assert pp.find_rotation(sideways, oracle) == turn
-    assert asked == [gray.shape]
+    assert asked == [sideways.shape]
+
+
+def test_the_detector_overrules_a_sparse_page_that_only_looks_sideways(gray):
+    sideways = pp.rotate_right_angle(gray, 270)
+    assert pp.find_rotation(sideways, lambda image: 0) == 0
 
 
 def test_upright_page_is_not_sent_to_orientation_detection(gray):
@@ -102,3 +107,14 @@ def test_isolated_specks_are_removed_but_strokes_stay():
     page[50:60, 20:80] = 0
     out = pp.remove_specks(page)
     assert out[10, 10] == 255 and out[55, 50] == 0
+
+
+def test_dropped_scanlines_through_text_are_mended_and_gaps_kept():
+    page = np.full((40, 100), 255, dtype=np.uint8)
+    page[5:15, 10:90] = 0  # a line of "text"
+    page[25:35, 10:90] = 0
+    cut = page.copy()
+    cut[9, :] = 255  # a lost scanline through the first line
+    mended, changed = pp.mend_dropped_scanlines(cut)
+    assert changed and np.array_equal(mended, page)
+    assert not pp.mend_dropped_scanlines(page)[1]  # the gap between lines is not a defect

@@ -89,7 +89,8 @@ def build(pairs_dir: Path, models_dir: Path) -> Path:
         "script": SCRIPT_VERSION,
         "pairs": {k: manifest.get(k) for k in ("script", "split", "seed", "psm", "tesseract",
                                                 "engines", "line_pairs", "corpus_shares")},
-        "pair_pages": len(manifest.get("pages", [])),
+        "pair_pages": len({row.split("\t", 1)[0] for row in
+                           (pairs_dir / "train-eng.tsv").read_text(encoding="utf-8").splitlines()}),
         "skeleton_prior": {"split": "train", "tokens_per_file": PRIOR_TOKENS,
                            "min_count": MIN_SKELETON_COUNT},
         "engines": engines,

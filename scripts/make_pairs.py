@@ -138,6 +138,7 @@ def make_pairs(split: str, pages: int, out_dir: Path, seed: int, engines: tuple[
     paragraphs = sample_paragraphs(split, CHARS_PER_PAGE * pages, seed)
     outputs = {e: open(out_dir / f"{split}-{e}.tsv", "w", encoding="utf-8") for e in engines}
     counts = {e: 0 for e in engines}
+    done: list[PageJob] = []
     started = time.time()
     with tempfile.TemporaryDirectory() as tmp:
         for k, job in enumerate(jobs):
@@ -152,6 +153,7 @@ def make_pairs(split: str, pages: int, out_dir: Path, seed: int, engines: tuple[
                     outputs[engine].write(f"{job.page_id}\t{_clean(ocr_line)}\t{_clean(true_line)}\n")
                 outputs[engine].flush()
                 counts[engine] += len(pairs)
+            done.append(job)
             print(f"{k + 1}/{pages} {job.page_id} {job.font} {job.condition} "
                   f"{time.time() - started:.0f}s", file=sys.stderr, flush=True)
     for fh in outputs.values():
@@ -159,7 +161,7 @@ def make_pairs(split: str, pages: int, out_dir: Path, seed: int, engines: tuple[
     return {
         "script": SCRIPT_VERSION, "split": split, "seed": seed, "psm": PSM,
         "tesseract": tesseract_version(), "engines": list(engines), "line_pairs": counts,
-        "corpus_shares": CORPUS_SHARES, "pages": [asdict(job) for job in jobs],
+        "corpus_shares": CORPUS_SHARES, "pages": [asdict(job) for job in done],
         "made": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
 

@@ -334,3 +334,19 @@ def estimate_counts(
         table = SegmentTable.from_counts({a: dict(c) for a, c in single.items()})
     pairs, totals = _pair_counts(alignments)
     return {"single": table.single, "pairs": pairs, "pair_totals": totals}
+
+
+MARKED_SHARE_FOR_VIE = 0.5  # legacy OCR: ~20% of words marked (é, ô...); Vietnamese: ~85%
+
+
+def engine_for_text(tokens: Iterable[str]) -> str:
+    """"eng" for text that lost its marks (legacy English-model OCR), else "vie".
+
+    Decided by the share of alphabetic tokens that carry any Vietnamese mark: real Vietnamese
+    has marks on most syllables, text OCRed with an English model on very few.
+    """
+    words = [t for t in tokens if t.isalpha()]
+    if not words:
+        return "vie"
+    marked = sum(skeleton(t) != t.lower() for t in words)
+    return "vie" if marked / len(words) >= MARKED_SHARE_FOR_VIE else "eng"

@@ -1,0 +1,274 @@
+"""The OCR confusion (channel) model: alignment, estimation, scoring, backward search, loading.
+
+Token pairs here are made up by hand (typical legacy-OCR damage of Vietnamese), not taken
+from the seed report.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from pipeline.correct.align import (
+    SegmentTable,
+    align_lines,
+    align_tokens,
+    count_token_pairs,
+    line_tokens,
+    rewrite_class,
+    segment_viterbi,
+)
+from pipeline.correct.channel import (
+    FORMAT,
+    ChannelModel,
+    default_model_path,
+    engine_for_text,
+    estimate_counts,
+    read_model_file,
+)
+from pipeline.correct.orthography import skeleton
+from pipeline.errors import ModelError
+
+# --------------------------------------------------------------------------- alignment
+
+
+def _toy_lp(alpha: str, beta: str) -> float:
+    """Hand-set segment costs: identity free, same letter -1, other letter -3, longer -4."""
+    if alpha == beta:
+        return 0.0
+    if len(beta) == 1 and skeleton(alpha) == skeleton(beta):
+        return -1.0
+    return {0: -3.0, 1: -3.0}.get(len(beta), -4.0)
+
+
+@pytest.mark.parametrize(
+    ("intended", "observed", "segments"),
+    [
+        ("của", "ctia", [("c", "c"), ("ủ", "ti"), ("a", "a")]),
+        ("được", "dugc", [("đ", "d"), ("ư", "u"), ("ợ", "g"), ("c", "c")]),
+        ("số", "s6", [("s", "s"), ("ố", "6")]),
+        ("lý", "1y", [("l", "1"), ("ý", "y")]),
+        ("người", "ngudi", [("n", "n"), ("g", "g"), ("ư", "u"), ("ờ", "d"), ("i", "i")]),
+        ("nhà", "nh", [("n", "n"), ("h", "h"), ("à", "")]),
+        ("ban", "ban", [("b", "b"), ("a", "a"), ("n", "n")]),
+    ],
+)
+def test_segment_viterbi_finds_the_hand_aligned_segments(intended, observed, segments):
+    score, found = segment_viterbi(intended, observed, _toy_lp)
+    assert found == segments
+    assert score == pytest.approx(sum(_toy_lp(a, b) for a, b in segments))
+
+
+def test_segment_viterbi_uses_a_learned_pair_when_it_is_likelier():
+    pair = {("ướ", "ud"): -0.5}
+    _, found = segment_viterbi(
+        "nước", "nudc", _toy_lp, lambda a, b: pair.get((a, b), -math.inf)
+    )
+    assert ("ướ", "ud") in found
+
+
+@pytest.mark.parametrize(
+    ("intended", "observed"), [("", "abc"), ("ab", "abcdefghijk")]
+)
+def test_segment_viterbi_without_a_partition_is_minus_infinity(intended, observed):
+    assert segment_viterbi(intended, observed, _toy_lp) == (-math.inf, [])
+
+
+@pytest.mark.parametrize(
+    ("observed", "intended", "kinds"),
+    [
+        ("ctia ubnd tinh", "của ubnd tỉnh", ["match", "match", "match"]),
+        ("ngay 20thang 6", "ngày 20 tháng 6", ["match", "merge", "match"]),
+        ("cong tac dan van", "công tác dân vận", ["match"] * 4),
+        ("cô ng tac", "công tác", ["split", "match"]),
+        ("quyét dinh s6", "quyết định số 436", ["match", "match", "match", "delete"]),
+        ("~~ trén dia", "trên địa", ["insert", "match", "match"]),
+    ],
+)
+def test_align_tokens_steps(observed, intended, kinds):
+    steps = align_tokens(observed.split(), intended.split())
+    assert [s.kind for s in steps] == kinds
+    assert [t for s in steps for t in s.intended] == intended.split()
+    assert [t for s in steps for t in s.observed] == observed.split()
+
+
+def test_align_lines_skips_noise_and_pairs_the_rest():
+    observed = ["Két qua thuc hién", "|||| ~~ ..", "cta UBND tinh ban hanh", "dan van"]
+    intended = ["Kết quả thực hiện", "của UBND tỉnh ban hành", "dân vận"]
+    assert align_lines(observed, intended) == [(0, 0), (2, 1), (3, 2)]
+
+
+@pytest.mark.parametrize(
+    ("line", "tokens"),
+    [("“Tự diễn biến”, (số 2).", ["tự", "diễn", "biến", "số", "2"]), (" - ; ", [])],
+)
+def test_line_tokens_strip_edge_punctuation_and_lower(line, tokens):
+    assert line_tokens(line) == tokens
+
+
+def test_count_token_pairs_keeps_lost_spaces_as_characters():
+    pairs, kinds = count_token_pairs([("ngay 20thang 6", "ngày 20 tháng 6")])
+    assert pairs[("20thang", "20 tháng")] == 1
+    assert kinds == Counter({"match": 2, "merge": 1})
+
+
+# --------------------------------------------------------------------------- estimation
+
+_HAND_PAIRS = Counter({
+    ("ctia", "của"): 6, ("cua", "của"): 4, ("dugc", "được"): 5, ("duoc", "được"): 2,
+    ("s6", "số"): 5, ("so", "số"): 3, ("nudc", "nước"): 4, ("1a", "là"): 3, ("la", "là"): 6,
+    ("ban", "ban"): 10, ("tinh", "tỉnh"): 8, ("dang", "đảng"): 3, ("pang", "đảng"): 3,
+    ("cong", "công"): 9, ("tac", "tác"): 9, ("dan", "dân"): 7, ("van", "vận"): 7,
+    ("luat", "luật"): 4, ("iy", "lý"): 2, ("ly", "lý"): 4, ("trén", "trên"): 5,
+})
+_HAND_SKELETONS = {
+    "cua": 900, "duoc": 700, "so": 500, "nuoc": 300, "la": 800, "ban": 400, "tinh": 400,
+    "dang": 300, "cong": 500, "tac": 300, "dan": 400, "van": 300, "luat": 200, "ly": 150,
+    "tren": 400, "cu": 100, "cuu": 50, "sao": 80, "nuo": 0, "lan": 60, "tia": 5, "pha": 30,
+}
+
+
+@pytest.fixture(scope="module")
+def hand_model() -> ChannelModel:
+    block = estimate_counts(_HAND_PAIRS)
+    block["token_steps"] = {"match": 100, "merge": 3, "split": 1}
+    data = {"format": FORMAT, "engines": {"eng": block}, "skeletons": _HAND_SKELETONS}
+    return ChannelModel(data, engine="eng")
+
+
+@pytest.mark.parametrize(
+    ("alpha", "beta"), [("ủ", "ti"), ("ố", "6"), ("ợ", "g"), ("đ", "d"), ("ư", "u")]
+)
+def test_estimation_learns_the_hand_made_confusions(alpha, beta):
+    single = estimate_counts(_HAND_PAIRS)["single"]
+    assert beta in single[alpha]
+
+
+@pytest.mark.parametrize(
+    ("alpha", "beta", "name"),
+    [("a", "a", "same"), ("ế", "e", "mark"), ("ố", "6", "char"), ("à", "", "delete"),
+     ("ủ", "ti", "two"), ("ờ", "abc", "three")],
+)
+def test_rewrite_classes(alpha, beta, name):
+    assert rewrite_class(alpha, beta) == name
+
+
+def test_segment_table_smooths_towards_the_backoff_classes():
+    table = SegmentTable.from_counts({"ủ": {"u": 5, "ti": 3, "i": 2}})
+    assert math.exp(table.lp("ủ", "u")) < 0.5 + 1e-9
+    assert table.lp("ủ", "ti") > table.lp("ủ", "tx")
+    assert table.lp("ố", "ô") > table.lp("ố", "x")  # unseen alpha: back-off classes
+
+
+@pytest.mark.parametrize(
+    ("observed", "truth"),
+    [("ctia", "cua"), ("s6", "so"), ("nudc", "nuoc"), ("dugc", "duoc"), ("1a", "la"),
+     ("pang", "dang"), ("trén", "tren"), ("ban", "ban")],
+)
+def test_hand_model_rewrites_contain_the_truth(hand_model, observed, truth):
+    found = [s for s, _ in hand_model.rewrites(observed, limit=5)]
+    assert truth in found
+    scores = [p for _, p in hand_model.rewrites(observed)]
+    assert scores == sorted(scores, reverse=True) and all(p <= 1e-9 for p in scores)
+
+
+@pytest.mark.parametrize(("observed", "truth"), [("congtac", "cong tac"), ("dantinh", "dan tinh")])
+def test_hand_model_rewrites_restore_a_lost_space(hand_model, observed, truth):
+    assert truth in [s for s, _ in hand_model.rewrites(observed, limit=5)]
+
+
+def test_hand_model_lost_space_and_merge_rates(hand_model):
+    assert hand_model.logprob("20thang", "20 tháng") < hand_model.logprob("20 thang", "20 tháng")
+    assert hand_model.split_logprob < hand_model.merge_logprob < 0
+
+
+# --------------------------------------------------------------------------- shipped model
+
+
+@pytest.fixture(scope="module")
+def shipped() -> dict[str, ChannelModel]:
+    path = default_model_path()
+    return {e: ChannelModel.load(path, engine=e) for e in ("eng", "vie", "mix")}
+
+
+@pytest.mark.parametrize("engine", ["eng", "vie", "mix"])
+@pytest.mark.parametrize("word", ["ban", "tinh", "cong", "van", "hanh"])
+def test_identity_is_likeliest_for_unmarked_words(shipped, engine, word):
+    model = shipped[engine]
+    same = model.logprob(word, word)
+    for other in ("b" + word[1:], word[:-1] + "x", word + "i", word[:-1]):
+        if other != word:
+            assert same > model.logprob(other, word)
+
+
+@pytest.mark.parametrize("word", ["của", "được", "nước", "tỉnh", "quyết", "định"])
+def test_vie_reads_marked_words_as_they_are(shipped, word):
+    model = shipped["vie"]
+    assert model.logprob(word, word) > model.logprob(skeleton(word), word)
+
+
+@pytest.mark.parametrize("engine", ["eng", "vie", "mix"])
+@pytest.mark.parametrize(
+    ("intended", "damaged"),
+    [("ban", ["bxn", "bxq", "zxq"]), ("nhân", ["nhxn", "nxxn", "xxxn"]),
+     ("quyết", ["quyxt", "quyxq", "qzyxq"])],
+)
+def test_logprob_falls_with_each_unlikely_damage(shipped, engine, intended, damaged):
+    model = shipped[engine]
+    scores = [model.logprob(skeleton(intended), intended)]
+    scores += [model.logprob(d, intended) for d in damaged]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) == len(scores)
+
+
+@pytest.mark.parametrize(
+    ("observed", "truth"),
+    [("ctia", "cua"), ("s6", "so"), ("pang", "dang"), ("nudc", "nuoc"), ("dugc", "duoc"),
+     ("1a", "la"), ("trén", "tren"), ("quyét", "quyet"), ("huyén", "huyen"),
+     ("nhiém", "nhiem"), ("chirc", "chuc"), ("tinh", "tinh")],
+)
+def test_shipped_rewrites_contain_the_truth(shipped, observed, truth):
+    assert truth in [s for s, _ in shipped["eng"].rewrites(observed, limit=20)]
+
+
+def test_shipped_model_records_its_sources():
+    data = read_model_file(default_model_path())
+    assert data["pairs"]["split"] == "train"
+    assert set(data["engines"]) == {"eng", "vie"}
+    assert data["built"] and data["script"]
+
+
+def test_missing_model_dir_raises_model_error(tmp_path: Path):
+    with pytest.raises(ModelError):
+        default_model_path(tmp_path)
+
+
+@pytest.mark.parametrize("content", [b"not gzip", gzip.compress(b'{"format": "other"}')])
+def test_bad_model_file_raises_model_error(tmp_path: Path, content: bytes):
+    path = tmp_path / "channel-bad.json.gz"
+    path.write_bytes(content)
+    with pytest.raises(ModelError):
+        ChannelModel.load(path)
+
+
+def test_unknown_engine_raises_model_error(tmp_path: Path):
+    path = tmp_path / "channel-x.json.gz"
+    path.write_bytes(gzip.compress(json.dumps({"format": FORMAT, "engines": {}}).encode()))
+    with pytest.raises(ModelError):
+        ChannelModel.load(path, engine="eng")
+
+
+@pytest.mark.parametrize(
+    ("text", "engine"),
+    [
+        ("Két qua thuc hién Quyét dinh s6 436/QD-UBND ctia UBND tinh ban hanh", "eng"),
+        ("Kết quả thực hiện Quyết định số 436/QĐ-UBND của UBND tỉnh ban hành", "vie"),
+        ("", "vie"),
+    ],
+)
+def test_engine_for_text(text, engine):
+    assert engine_for_text(text.split()) == engine

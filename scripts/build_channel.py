@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import math
 import sys
 import time
 from collections import Counter
@@ -33,6 +34,7 @@ from pipeline.correct.channel import (
     estimate_counts,
 )
 from pipeline.correct.orthography import is_vietnamese_syllable, skeleton
+from pipeline.metrics import tone_placement_key
 
 SCRIPT_VERSION = "build_channel/1"
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,17 +56,25 @@ def read_pairs(path: Path) -> Iterator[tuple[str, str]]:
                 yield parts[1], parts[2]
 
 
-def skeleton_counts() -> dict[str, int]:
-    """How often each syllable skeleton occurs in (a prefix of) each training corpus file."""
+def syllable_counts() -> Counter[str]:
+    """How often each lower-case syllable occurs in (a prefix of) each training corpus file."""
     counts: Counter[str] = Counter()
     for name in CORPUS_FILES:
         budget = PRIOR_TOKENS.get(name, 0)
         for line in iter_corpus_lines((name,), split="train"):
             tokens = line_tokens(line)
-            counts.update(skeleton(t) for t in tokens if is_vietnamese_syllable(t))
+            counts.update(t for t in tokens if is_vietnamese_syllable(t))
             budget -= len(tokens)
             if budget <= 0:
                 break
+    return counts
+
+
+def skeleton_counts(syllables: Counter[str]) -> dict[str, int]:
+    """Syllable counts summed by skeleton, rare skeletons dropped."""
+    counts: Counter[str] = Counter()
+    for word, count in syllables.items():
+        counts[skeleton(word)] += count
     return {s: c for s, c in sorted(counts.items()) if c >= MIN_SKELETON_COUNT}
 
 
@@ -94,7 +104,7 @@ def build(pairs_dir: Path, models_dir: Path) -> Path:
         "skeleton_prior": {"split": "train", "tokens_per_file": PRIOR_TOKENS,
                            "min_count": MIN_SKELETON_COUNT},
         "engines": engines,
-        "skeletons": skeleton_counts(),
+        "skeletons": skeleton_counts(syllable_counts()),
     }
     models_dir.mkdir(parents=True, exist_ok=True)
     out = models_dir / f"channel-{data['built']}.json.gz"
@@ -107,8 +117,9 @@ def topk_coverage(model: ChannelModel, line_pairs: list[tuple[str, str]]) -> dic
     """Shares of true syllable tokens whose skeleton is in the top-k rewrites of its OCR token.
 
     ``as_is``: the OCR token's own skeleton is already right; ``damaged_top<k>``: the same
-    shares over the tokens whose letters (not just marks) the OCR got wrong. Tokens that the
-    OCR merged with a neighbour, split or lost count as misses.
+    shares over the tokens whose letters (not just marks) the OCR got wrong. Two syllables
+    that the OCR glued into one token count as found when the rewrites hold both with the
+    lost space ("congtac" -> "cong tac"); tokens split or lost by the OCR count as misses.
     """
     hits: Counter[str] = Counter()
     total = damaged = 0
@@ -116,22 +127,62 @@ def topk_coverage(model: ChannelModel, line_pairs: list[tuple[str, str]]) -> dic
         for step in align_tokens(line_tokens(observed_line), line_tokens(intended_line)):
             syllables = [t for t in step.intended if is_vietnamese_syllable(t)]
             total += len(syllables)
-            if step.kind != "match" or not syllables:
+            if step.kind not in ("match", "merge") or len(syllables) != len(step.intended):
                 continue
-            observed, truth = step.observed[0], skeleton(syllables[0])
+            observed, truth = step.observed[0], " ".join(skeleton(t) for t in syllables)
             found = [s for s, _ in model.rewrites(observed, max(TOP_K))]
+            n = len(syllables)
             is_damaged = skeleton(observed) != truth
-            damaged += is_damaged
-            hits["as_is"] += not is_damaged
+            damaged += n * is_damaged
+            hits["as_is"] += n * (not is_damaged)
             for k in TOP_K:
                 if truth in found[:k]:
-                    hits[f"top{k}"] += 1
-                    hits[f"damaged_top{k}"] += is_damaged
+                    hits[f"top{k}"] += n
+                    hits[f"damaged_top{k}"] += n * is_damaged
     out = {"syllables": total, "damaged": damaged, "as_is": round(hits["as_is"] / max(1, total), 4)}
     for k in TOP_K:
         out[f"top{k}"] = round(hits[f"top{k}"] / max(1, total), 4)
         out[f"damaged_top{k}"] = round(hits[f"damaged_top{k}"] / max(1, damaged), 4)
     return out
+
+
+WORDS_PER_SKELETON = 8
+
+
+def words_by_skeleton(syllables: Counter[str]) -> dict[str, list[tuple[str, float]]]:
+    """Skeleton -> its most frequent syllables with their log unigram probabilities."""
+    total = sum(syllables.values())
+    out: dict[str, list[tuple[str, float]]] = {}
+    for word, count in syllables.most_common():
+        bucket = out.setdefault(skeleton(word), [])
+        if len(bucket) < WORDS_PER_SKELETON:
+            bucket.append((word, math.log(count / total)))
+    return out
+
+
+def restore_accuracy(
+    model: ChannelModel, line_pairs: list[tuple[str, str]], words: dict[str, list[tuple[str, float]]]
+) -> dict[str, float]:
+    """No-context restoration of single syllables: share of true syllables that come out right
+    (tone placement ignored) when kept as they are, when replaced by the commonest word of
+    the observed skeleton, and when chosen by channel x unigram over the top-20 rewrites."""
+    right: Counter[str] = Counter()
+    total = 0
+    for observed_line, intended_line in line_pairs:
+        for step in align_tokens(line_tokens(observed_line), line_tokens(intended_line)):
+            syllables = [t for t in step.intended if is_vietnamese_syllable(t)]
+            total += len(syllables)
+            if step.kind != "match" or not syllables:
+                continue
+            observed, truth = step.observed[0], tone_placement_key(syllables[0])
+            right["as_is"] += tone_placement_key(observed) == truth
+            commonest = words.get(skeleton(observed), [("", 0.0)])[0][0]
+            right["unigram"] += tone_placement_key(commonest) == truth
+            cands = [wp for s, _ in model.rewrites(observed, 20) for wp in words.get(s, [])]
+            if cands:
+                best = max(cands, key=lambda wp: model.logprob(observed, wp[0]) + wp[1])[0]
+                right["channel_unigram"] += tone_placement_key(best) == truth
+    return {k: round(right[k] / max(1, total), 4) for k in ("as_is", "unigram", "channel_unigram")}
 
 
 def seed_pairs(lines: int = 117) -> list[tuple[str, str]]:
@@ -158,12 +209,14 @@ def speed(model: ChannelModel, path: Path, line_pairs: list[tuple[str, str]]) ->
 
 
 def evaluate(pairs_dir: Path, models_dir: Path, engines: tuple[str, ...]) -> dict:
-    """Coverage on the held-out pairs of each engine and on the seed, per model engine; speed."""
+    """Coverage and no-context restoration on the held-out pairs of each engine and on the
+    seed, per model engine; speed."""
     path = default_model_path(models_dir)
     sets = {f"heldout-{e}": list(read_pairs(pairs_dir / f"heldout-{e}.tsv"))
             for e in ENGINES if (pairs_dir / f"heldout-{e}.tsv").exists()}
     if SEED_DIR.exists():
         sets["seed-part1"] = seed_pairs()
+    words = words_by_skeleton(syllable_counts())
     report: dict = {"model": path.name}
     for engine in engines:
         start = time.perf_counter()
@@ -171,6 +224,7 @@ def evaluate(pairs_dir: Path, models_dir: Path, engines: tuple[str, ...]) -> dic
         report[engine] = {"load_s": round(time.perf_counter() - start, 2)}
         for name, pairs in sets.items():
             report[engine][name] = topk_coverage(model, pairs)
+            report[engine][name]["restore"] = restore_accuracy(model, pairs, words)
         if "heldout-eng" in sets:
             report[engine]["speed"] = speed(model, path, sets["heldout-eng"][:300])
     return report

@@ -12,6 +12,8 @@ One Tesseract process runs at a time, with ``OMP_THREAD_LIMIT=1``.
 
     .venv/bin/python scripts/make_pairs.py --split heldout            # ~20 pages, ~2 min
     .venv/bin/python scripts/make_pairs.py --split train --pages 120  # ~10 min
+    .venv/bin/python scripts/make_pairs.py --split train --pages 100 --seed 2 \
+        --upper-share 0.15 --append                                   # more, some in capitals
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def plan_pages(split: str, pages: int, seed: int) -> list[PageJob]:
     rng = random.Random(f"{seed}-{split}")
     combos = list(itertools.product(FONTS, CONDITIONS))
     return [
-        PageJob(f"{split}-{k:04d}", *combos[k % len(combos)], rng.choice((12.0, 13.0, 14.0)),
+        PageJob(f"{split}-s{seed}-{k:04d}", *combos[k % len(combos)], rng.choice((12.0, 13.0, 14.0)),
                 rng.randrange(2**31))
         for k in range(pages)
     ]
@@ -131,12 +133,32 @@ def take_text(paragraphs: list[str], n_chars: int) -> list[str]:
     return taken
 
 
-def make_pairs(split: str, pages: int, out_dir: Path, seed: int, engines: tuple[str, ...]) -> dict:
-    """Render, OCR and align ``pages`` pages; write the TSVs and return the manifest."""
+def upper_some(paragraphs: list[str], share: float, seed: int) -> list[str]:
+    """The paragraphs with a random ``share`` of them in capitals (like report headings)."""
+    rng = random.Random(f"{seed}-upper")
+    return [p.upper() if rng.random() < share else p for p in paragraphs]
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    """What one run of this script makes."""
+
+    split: str
+    pages: int
+    seed: int
+    engines: tuple[str, ...]
+    upper_share: float = 0.0
+    append: bool = False
+
+
+def make_pairs(run: RunSettings, out_dir: Path) -> dict:
+    """Render, OCR and align the run's pages; write (or extend) the TSVs; return its manifest."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    split, pages, seed, engines = run.split, run.pages, run.seed, run.engines
     jobs = plan_pages(split, pages, seed)
-    paragraphs = sample_paragraphs(split, CHARS_PER_PAGE * pages, seed)
-    outputs = {e: open(out_dir / f"{split}-{e}.tsv", "w", encoding="utf-8") for e in engines}
+    paragraphs = upper_some(sample_paragraphs(split, CHARS_PER_PAGE * pages, seed), run.upper_share, seed)
+    mode = "a" if run.append else "w"
+    outputs = {e: open(out_dir / f"{split}-{e}.tsv", mode, encoding="utf-8") for e in engines}
     counts = {e: 0 for e in engines}
     done: list[PageJob] = []
     started = time.time()
@@ -160,10 +182,19 @@ def make_pairs(split: str, pages: int, out_dir: Path, seed: int, engines: tuple[
         fh.close()
     return {
         "script": SCRIPT_VERSION, "split": split, "seed": seed, "psm": PSM,
+        "upper_share": run.upper_share,
         "tesseract": tesseract_version(), "engines": list(engines), "line_pairs": counts,
         "corpus_shares": CORPUS_SHARES, "pages": [asdict(job) for job in done],
         "made": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
+
+
+def read_runs(path: Path) -> list[dict]:
+    """The runs recorded in a split's manifest (an older single-run manifest is one run)."""
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data["runs"] if "runs" in data else [data]
 
 
 def _clean(text: str) -> str:
@@ -177,12 +208,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "pairs")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--upper-share", type=float, default=0.0,
+                        help="share of paragraphs printed in capitals")
+    parser.add_argument("--append", action="store_true",
+                        help="add to the split's existing pairs and manifest (use another --seed)")
     args = parser.parse_args(argv)
-    pages = args.pages or (120 if args.split == "train" else 20)
-    engines = tuple(e for e in args.engines.split(",") if e)
-    manifest = make_pairs(args.split, pages, args.out, args.seed, engines)
+    run = RunSettings(
+        args.split, args.pages or (120 if args.split == "train" else 20), args.seed,
+        tuple(e for e in args.engines.split(",") if e), args.upper_share, args.append,
+    )
     path = args.out / f"{args.split}-manifest.json"
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    runs = read_runs(path) if run.append else []
+    manifest = make_pairs(run, args.out)
+    runs.append(manifest)
+    path.write_text(json.dumps({"runs": runs}, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"wrote {manifest['line_pairs']} line pairs; manifest {path}", file=sys.stderr)
     return 0
 

@@ -338,21 +338,23 @@ class SegmentTable:
         segments read up to :data:`MAX_BETA` observed characters, learned pairs their own.
         """
         m = len(observed)
+        # For every end position j: (start position, observed segment) of the usable segments.
+        ends = [[(j - b, observed[j - b : j]) for b in range(min(MAX_BETA, j) + 1)] for j in range(m + 1)]
         rows = [[0.0] + [NEG_INF] * m]
         for i, alpha in enumerate(intended, start=1):
             lps, prev = self._row(alpha), rows[i - 1]
-            row = [NEG_INF] * (m + 1)
-            for j in range(m + 1):
+            row = []
+            for options in ends:
                 best = NEG_INF
-                for b in range(min(MAX_BETA, j) + 1):
-                    start = prev[j - b]
+                for k, beta in options:
+                    start = prev[k]
                     if start != NEG_INF:
-                        beta = observed[j - b : j]
                         lp = lps.get(beta)
-                        total = start + (self.lp(alpha, beta) if lp is None else lp)
-                        if total > best:
-                            best = total
-                row[j] = best
+                        if lp is None:
+                            lp = self.lp(alpha, beta)
+                        if start + lp > best:
+                            best = start + lp
+                row.append(best)
             if i >= 2 and intended[i - 2 : i] in self._pair_rows:
                 self._add_pairs(self._pair_rows[intended[i - 2 : i]], rows[i - 2], row, observed)
             rows.append(row)

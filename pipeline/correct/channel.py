@@ -125,9 +125,9 @@ def build_tables(blocks: list[Mapping[str, Any]]) -> tuple[SegmentTable, Segment
     return full, skel
 
 
-BEAM = 24  # hypotheses kept per observed position in :meth:`ChannelModel.rewrites`
+BEAM = 16  # hypotheses kept per observed position in :meth:`ChannelModel.rewrites`
 BEAM_MARGIN = 14.0  # ... and only those within this many nats of the best one
-GENERIC_BEAM = 4  # the best few also try every letter for an observed character
+GENERIC_BEAM = 2  # the best few also try every letter for an observed character
 CANDIDATES_PER_SEGMENT = 12  # learned reverse rewrites kept per observed segment
 PRIOR_FLOOR = -20.0
 

@@ -19,13 +19,16 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.correct.lexicon import Lexicon
 from pipeline.correct.lm import LanguageModel
 from pipeline.correct.orthography import is_vietnamese_syllable, skeleton
-from pipeline.correct.tokens import NUM, UNK, normalize_token
+from pipeline.correct.tokens import NUM, UNK, lm_tokens, normalize_token
 
 MAX_CANDIDATES = 12
+MAX_WORD_LENGTH = 24  # longer runs of letters are no damaged syllable pair: kept as they are
 SPLIT_LOGPROB = math.log(0.01)
 DIGIT_SPLIT_LOGPROB = math.log(0.2)
-UNKNOWN_KEEP_LOGPROB = math.log(0.05)
-GARBLED_KEEP_LOGPROB = math.log(0.0005)
+# Keeping a word the LM does not know: <unk> stands for every such word, so its LM probability
+# is shared among very many; a word that is not even well formed costs more.
+UNKNOWN_KEEP_LOGPROB = math.log(0.002)
+GARBLED_KEEP_LOGPROB = math.log(0.00002)
 PRIOR_WEIGHT = 0.3
 
 
@@ -45,6 +48,7 @@ class Candidate:
     ids: tuple[int, ...]
     channel: float
     identity: bool = False
+    known: bool = True
 
 
 def _is_latin(text: str) -> bool:
@@ -79,7 +83,8 @@ class CandidateGenerator:
         return Candidate((token,), (self.lm.id_of(normalize_token(token)),), 0.0, True)
 
     def _ids(self, words: tuple[str, ...]) -> tuple[int, ...]:
-        return tuple(self.lm.id_of(normalize_token(w)) for w in words)
+        """LM ids as the model was trained: "m3" is the two tokens "m" and <num>."""
+        return tuple(self.lm.id_of(normalize_token(t)) for w in words for t in lm_tokens(w))
 
     def _prior(self, word: str) -> float:
         return math.log((self.lexicon.counts.get(word, 0) + 1) / self._prior_total)
@@ -88,23 +93,27 @@ class CandidateGenerator:
         lower = text.lower()
         if lower.isdigit():
             return (Candidate((lower,), (self.lm.id_of(NUM),), 0.0, True),)
-        if not _is_latin(lower):
+        if not _is_latin(lower) or len(lower) > MAX_WORD_LENGTH:
             return (Candidate((lower,), (self.lm.id_of(UNK),), 0.0, True),)
         lower = normalize_token(lower) if lower.isalpha() else lower
         scored = self._single_words(lower)
         scored.update(self._splits(lower))
         ranked = sorted(scored.items(), key=lambda kv: -(kv[1] + PRIOR_WEIGHT * self._prior(kv[0][0])))
-        out = [Candidate(words, self._ids(words), score, words == (lower,))
-               for words, score in ranked[:MAX_CANDIDATES]]
+        out = [self._candidate(words, score, words == (lower,)) for words, score in ranked[:MAX_CANDIDATES]]
         if not any(c.identity for c in out):
             out.append(self._keep_unknown(lower))
         return tuple(out)
 
+    def _candidate(self, words: tuple[str, ...], score: float, identity: bool) -> Candidate:
+        """A candidate; words the LM only knows as <unk> pay for sharing its probability."""
+        ids = self._ids(words)
+        unknown = sum(i == self.lm.unk for i in ids)
+        return Candidate(words, ids, score + UNKNOWN_KEEP_LOGPROB * unknown, identity, unknown == 0)
+
     def _keep_unknown(self, lower: str) -> Candidate:
-        known = self.lexicon.is_known(lower)
-        plausible = lower.isalpha() and (known or is_vietnamese_syllable(lower) or len(lower) > 3)
-        penalty = 0.0 if known else UNKNOWN_KEEP_LOGPROB if plausible else GARBLED_KEEP_LOGPROB
-        return Candidate((lower,), self._ids((lower,)), penalty, True)
+        plausible = is_vietnamese_syllable(lower) or (lower.isalnum() and len(lower) > 3)
+        cand = self._candidate((lower,), 0.0 if plausible else GARBLED_KEEP_LOGPROB, True)
+        return cand
 
     def _single_words(self, lower: str) -> dict[tuple[str, ...], float]:
         """One-word readings: same skeleton, channel rewrites, fuzzy skeleton neighbours."""

@@ -40,9 +40,15 @@ class _Lattice:
         ids = np.full((len(cands), width), -1, dtype=np.int64)
         for row, cand in enumerate(cands):
             ids[row, : len(cand.ids)] = cand.ids
-        scores = np.array([settings.channel_weight * c.channel + (settings.keep_bonus if c.identity else 0.0)
-                           for c in cands])
+        scores = np.array([settings.channel_weight * c.channel + _bonus(c, settings) for c in cands])
         return cls(ids, scores)
+
+
+def _bonus(cand: Candidate, settings: DecoderSettings) -> float:
+    """Keep bonus: full for a known word left as it is, half for an unknown one."""
+    if not cand.identity:
+        return 0.0
+    return settings.keep_bonus if cand.known else settings.keep_bonus / 2
 
 
 def _advance(lm: LanguageModel, u, v, total, ids, cand_index):

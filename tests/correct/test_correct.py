@@ -1,0 +1,124 @@
+"""The corrector end to end on short texts written for these tests (not taken from the seed)."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+
+from pipeline.correct import Correction, correct, edits_to_jsonl
+from pipeline.corpus import default_corpus_dir, iter_corpus_lines
+from pipeline.metrics import syllable_accuracy
+
+
+@pytest.mark.parametrize(
+    ("damaged", "expected"),
+    [
+        ("Uy ban nhan dan tinh ban hanh ke hoach phat trien kinh te xa hoi nam 2023",
+         "Ủy ban nhân dân tỉnh ban hành kế hoạch phát triển kinh tế xã hội năm 2023"),
+        ("Bo Tai chinh huong dan thuc hien che do tai chinh doi voi cac don vi su nghiep cong lap",
+         "Bộ Tài chính hướng dẫn thực hiện chế độ tài chính đối với các đơn vị sự nghiệp công lập"),
+        ("Hà Nội, ngay 15thang 3 nam 2021", "Hà Nội, ngày 15 tháng 3 năm 2021"),
+        ("Căn cứ Quyết định số 123/QD-UBND ngày 5/3/2020", "Căn cứ Quyết định số 123/QĐ-UBND ngày 5/3/2020"),
+        ("BAO CAO TINH HINH THUC HIEN NHIEM VU", "BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ"),
+        ("Il. NHIEM VU TRONG TAM", "II. NHIỆM VỤ TRỌNG TÂM"),
+        ("Chu tich UBND xa chiu trach nhiem truoc phap luat", "Chủ tịch UBND xã chịu trách nhiệm trước pháp luật"),
+    ],
+)
+def test_restores_damaged_text(models, damaged: str, expected: str) -> None:
+    result = correct(damaged, models=models)
+    assert syllable_accuracy(result.text, expected) >= 0.9
+    assert len(result.text.split("\n")) == len(damaged.split("\n"))
+
+
+@pytest.mark.parametrize(
+    ("damaged", "expected"),
+    [("ngay 20thang 6", "ngày 20 tháng 6"), ("BAO CAO", "BÁO CÁO"), ("Quyet dinh so 12/QD-UBND", "Quyết định số 12/QĐ-UBND")],
+)
+def test_exact_output(models, damaged: str, expected: str) -> None:
+    assert correct(damaged, models=models).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Uỷ ban nhân dân tỉnh Quảng Nam ban hành kế hoạch thực hiện năm 2022.",
+        "Điều 5. Trách nhiệm của các cơ quan, tổ chức có liên quan",
+        "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư;",
+        "HĐND, UBND các cấp; Covid-19; https://vbpl.vn; email: vanthu@example.vn",
+        "- Lưu: VT, VP.",
+    ],
+)
+def test_correct_text_is_left_alone(models, text: str) -> None:
+    result = correct(text, models=models)
+    assert result.text == text
+    assert result.edits == ()
+
+
+def test_tone_placement_style(models) -> None:
+    assert correct("hòa bình, thủy lợi", models=models).text == "hoà bình, thuỷ lợi"
+    assert correct("hoà bình, thuỷ lợi", style="old", models=models).text == "hòa bình, thủy lợi"
+
+
+def test_unknown_style_is_rejected(models) -> None:
+    with pytest.raises(ValueError, match="style"):
+        correct("abc", style="middle", models=models)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "\n", "\n\n\n", "   ", "a\n\nb\n", "\x00\x01\x02garbage\xff\x7f", "Привет мир 你好 ngay mai",
+     "x" * 100_000, ("nam 2022 " * 12_000).strip()],
+)
+def test_bad_input_keeps_line_count(models, text: str) -> None:
+    result = correct(text, models=models)
+    assert isinstance(result, Correction)
+    assert result.text.count("\n") == text.count("\n")
+    assert result.original == text
+
+
+def test_nfd_input_is_normalised(models) -> None:
+    nfd = unicodedata.normalize("NFD", "Kế hoạch năm 2022 của Ủy ban")
+    result = correct(nfd, models=models)
+    assert unicodedata.is_normalized("NFC", result.text)
+    assert result.text == unicodedata.normalize("NFC", nfd).replace("Ủy", "Uỷ")
+
+
+def test_mixed_scripts_are_kept(models) -> None:
+    assert "你好" in correct("Xin chào 你好 Привет", models=models).text
+
+
+def test_edits_are_logged_and_serialised(models) -> None:
+    result = correct("Bao cao ket qua\nthuc hien nhiem vu", models=models)
+    assert result.edits, "damaged words must be logged"
+    first = result.edits[0]
+    assert (first.line, first.column, first.original) == (1, 0, "Bao")
+    assert 0.0 <= first.confidence <= 1.0
+    rows = [json.loads(row) for row in edits_to_jsonl(result.edits).splitlines()]
+    assert len(rows) == len(result.edits)
+    assert {"line", "column", "original", "correction", "confidence", "alternatives"} <= rows[0].keys()
+    assert all(e.line == 2 for e in result.edits if e.original in ("thuc", "nhiem"))
+
+
+def test_lines_are_kept_with_context_across_line_ends(models) -> None:
+    text = "Uy ban nhan dan\ntinh Quang Ngai\n\nBao cao"
+    out = correct(text, models=models).text.split("\n")
+    assert len(out) == 4 and out[2] == ""
+    assert out[1].startswith("tỉnh")
+
+
+def test_idempotent_on_its_own_output(models) -> None:
+    once = correct("Chu tich UBND huyen ky quyet dinh", models=models).text
+    assert correct(once, models=models).text == once
+
+
+@pytest.mark.skipif(not default_corpus_dir().exists(), reason="needs ../shared/corpus")
+def test_do_no_harm_on_heldout_text(models) -> None:
+    lines = []
+    for i, line in enumerate(iter_corpus_lines(("phapdien-train.txt.xz",), split="heldout")):
+        if i >= 120:
+            break
+        lines.append(line)
+    text = "\n".join(lines)
+    assert syllable_accuracy(correct(text, models=models).text, text) >= 0.998

@@ -147,8 +147,12 @@ def ocr(files: tuple[Path, ...], output_dir: Path | None, formats: tuple[str, ..
 def process(inputs: tuple[Path, ...], output_dir: Path, **opts) -> None:
     """Run the whole pipeline on files and folders (searched recursively).
 
-    Scans are OCRed; text files OCRed earlier go straight on. For each document the text
-    and the OCR JSON are written to the output folder.
+    Scans are OCRed; text files OCRed earlier go straight on; then every text is
+    corrected (diacritics restored, OCR damage repaired) and its header, sections and
+    cited documents extracted. For each document NAME the output folder gets
+    NAME.raw.txt (as read), NAME.txt (corrected), NAME.edits.jsonl (every correction),
+    NAME.json (structure and citations) and, for scans, NAME.ocr.json (words, boxes,
+    confidences).
 
     \b
     Example:
@@ -170,6 +174,85 @@ def process(inputs: tuple[Path, ...], output_dir: Path, **opts) -> None:
             failures.record(str(path), e)
     click.echo(f"{len(files) - len(failures.items)} of {len(files)} document(s) processed into {output_dir}", err=True)
     failures.finish(len(files))
+
+
+@cli.command("correct")
+@click.argument("source", type=click.Path(allow_dash=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the corrected text here (default: standard output).")
+@click.option("--edits", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the edit log here, one JSON object per edit (line, column, original, "
+                   "correction, confidence, alternatives).")
+@click.option("--style", type=click.Choice(["new", "old"]), default="new", show_default=True,
+              help="Tone placement of the output: new (hoà, thuỷ) or old (hòa, thủy).")
+def correct_command(source: Path, output: Path | None, edits: Path | None, style: str) -> None:
+    """Restore diacritics and repair OCR damage in text; line N out is line N in.
+
+    SOURCE is a text file (UTF-8, UTF-16, Windows-1258 or TCVN3) or - for standard input.
+
+    \b
+    Examples:
+      vanthu correct old-ocr.txt -o fixed.txt --edits edits.jsonl
+      echo "Quyet dinh s6 436/QP-UBND" | vanthu correct -
+    """
+    from pipeline.correct import correct, edits_to_jsonl
+    from pipeline.fsutil import atomic_write
+    from pipeline.ingest import read_text_document, text_document_from_bytes
+
+    if str(source) == "-":
+        doc = text_document_from_bytes(sys.stdin.buffer.read(), "<stdin>")
+    else:
+        doc = read_text_document(source)
+    result = correct(doc.text, style=style)
+    if output:
+        atomic_write(output, result.text)
+    else:
+        click.echo(result.text)
+    if edits:
+        atomic_write(edits, edits_to_jsonl(result.edits))
+    click.echo(f"{len(result.edits)} correction(s)", err=True)
+
+
+@cli.command("extract")
+@click.argument("source", type=click.Path(allow_dash=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (validated against the schema).")
+def extract_command(source: Path, as_json: bool) -> None:
+    """Extract the header, section tree and cited documents of a (corrected) report.
+
+    \b
+    Examples:
+      vanthu extract report.txt             a readable summary
+      vanthu extract report.txt --json      JSON: document, sections, citations
+    """
+    from pipeline.extract import extract, structure_to_dict, validate_structure_dict
+    from pipeline.ingest import read_text_document, text_document_from_bytes
+
+    if str(source) == "-":
+        doc = text_document_from_bytes(sys.stdin.buffer.read(), "<stdin>")
+    else:
+        doc = read_text_document(source)
+    data = structure_to_dict(extract(doc.text))
+    validate_structure_dict(data)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    click.echo(summarize_structure(data))
+
+
+def summarize_structure(data: dict) -> str:
+    """A few readable lines: the document, its top sections, and a table of citations."""
+    doc = data["document"]
+    lines = [f"{doc.get('type') or '?'} {doc.get('symbol') or ''} - {doc.get('issuer') or '?'}, "
+             f"{doc.get('place') or '?'}, {doc.get('date') or '?'}"]
+    if doc.get("subject"):
+        lines.append(f"  {doc['subject']}")
+    lines.append("Sections:")
+    lines += [f"  {s.get('number', '')} {s.get('title', '')}" for s in data["sections"]]
+    lines.append(f"Cited documents ({len(data['citations'])}):")
+    for c in data["citations"]:
+        lines.append(f"  {c.get('type') or '?':12} {c['symbol']:24} {c.get('date') or '':10} "
+                     f"{c.get('issuer') or ''}  ({len(c.get('mentions', []))} mention(s))")
+    return "\n".join(lines)
 
 
 def collect_inputs(inputs: Iterable[Path]) -> list[Path]:

@@ -5,6 +5,7 @@ ingest -> preprocess -> OCR (-> correct -> extract, as those stages land) -> out
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,7 +17,8 @@ from pipeline import ingest, outputs
 from pipeline.errors import InputFileError
 from pipeline.fsutil import atomic_write
 from pipeline.models import OcrPage, PageImage, PreparedPage
-from pipeline.ocr.layout import arrange_lines
+from pipeline.ocr.layout import arrange
+from pipeline.ocr.reread import reread_lines
 from pipeline.ocr.tesseract import OcrSettings, detect_orientation, recognize_image
 from pipeline.preprocess import PreprocessSettings, preprocess, rotate_right_angle
 
@@ -66,11 +68,13 @@ def ocr_page(page: PageImage, settings: Settings, *, want_pdf: bool = False) -> 
 def _recognize(prepared: PreparedPage, settings: Settings, want_pdf: bool) -> PageResult:
     engine = recognize_image(prepared.image, settings.ocr, dpi=prepared.dpi, want_pdf=want_pdf)
     height, width = prepared.image.shape
+    layout = arrange(engine.words, page_width=width, scale=prepared.scale)
+    lines = reread_lines(layout.lines, layout.stray_marks, prepared.image, prepared.scale, prepared.dpi, settings.ocr)
     page = OcrPage(
         source=prepared.source, page_index=prepared.page_index,
         width=round(width / prepared.scale), height=round(height / prepared.scale),
         dpi=round(prepared.dpi / prepared.scale),
-        lines=arrange_lines(engine.words, page_width=width, scale=prepared.scale),
+        lines=lines,
         engine=engine.engine, lang=settings.ocr.lang, rotation=prepared.rotation,
         skew_deg=prepared.skew_deg, steps=prepared.steps,
     )
@@ -97,14 +101,42 @@ def ocr_to_outputs(
     return DocumentResult(source=str(path), pages=len(pages), outputs=tuple(written))
 
 
-def process_document(path: Path, out_dir: Path, settings: Settings = Settings()) -> DocumentResult:
-    """The end-to-end job on one input: OCR scans (text inputs pass through), write the outputs."""
+def read_document_text(path: Path, settings: Settings) -> tuple[str, list[OcrPage]]:
+    """The document's text as read: OCR of a scan, or the (decoded, NFC) text of a .txt."""
     if ingest.detect_format(path) is ingest.Format.TEXT:
-        doc = ingest.read_text_document(path)
-        target = out_dir / f"{path.stem}.txt"
-        atomic_write(target, doc.text)
-        return DocumentResult(source=str(path), pages=1, outputs=(str(target),))
-    return ocr_to_outputs(path, ("txt", "json"), out_dir, settings)
+        return ingest.read_text_document(path).text, []
+    pages = [r.page for r in ocr_file(path, settings)]
+    return outputs.to_text(pages), pages
+
+
+def process_document(path: Path, out_dir: Path, settings: Settings = Settings()) -> DocumentResult:
+    """The end-to-end job on one input: read (OCR) -> correct -> extract -> write the outputs.
+
+    Written to ``out_dir``: NAME.raw.txt (text as read), NAME.txt (corrected), NAME.edits.jsonl
+    (the corrector's edit log), NAME.json (header, sections, citations) and, for scans,
+    NAME.ocr.json (pages, lines, words with boxes and confidences).
+    """
+    from pipeline.correct import correct, edits_to_jsonl
+    from pipeline.extract import extract, structure_to_dict, validate_structure_dict
+
+    raw, pages = read_document_text(path, settings)
+    corrected = correct(raw)
+    structure = structure_to_dict(extract(corrected.text))
+    validate_structure_dict(structure)
+    files = {
+        ".raw.txt": raw,
+        ".txt": corrected.text,
+        ".edits.jsonl": edits_to_jsonl(corrected.edits),
+        ".json": json.dumps(structure, ensure_ascii=False, indent=1) + "\n",
+    }
+    if pages:
+        files[".ocr.json"] = outputs.to_json(pages, str(path))
+    written = []
+    for suffix, content in files.items():
+        target = out_dir / (path.stem + suffix)
+        atomic_write(target, content)
+        written.append(str(target))
+    return DocumentResult(source=str(path), pages=max(1, len(pages)), outputs=tuple(written))
 
 
 def needs_ocr(path: Path) -> bool:

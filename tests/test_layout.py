@@ -60,3 +60,11 @@ def test_boxes_are_mapped_back_to_source_pixels():
     (line,) = arrange_lines(tsv, page_width=2 * PAGE_WIDTH, scale=2.0)
     assert line.bbox.left == 250 and line.bbox.top == 100
     assert line.words[0].confidence == 95.0
+
+
+def test_stray_diacritics_cut_off_bold_capitals_are_dropped():
+    tsv = (row(1, 1, 100, 1550, "KT. GIÁM ĐỐC")
+           + [TsvWord(1, 1, 2, 1920, 160, 22, 18, 87.0, "Ế")]
+           + [TsvWord(1, 1, 3, 1640, 170, 20, 9, 24.0, "Ầ"), TsvWord(1, 1, 3, 1760, 170, 20, 9, 41.0, "Ấ")]
+           + row(1, 4, 185, 1550, "PHO GIAM ĐỌC"))
+    assert texts(arrange_lines(tsv, page_width=PAGE_WIDTH)) == ["KT. GIÁM ĐỐC", "PHO GIAM ĐỌC"]

@@ -21,6 +21,7 @@ from pipeline.ocr.tesseract import TsvWord
 
 GAP_HEIGHTS = 3.0  # a gap wider than this many word heights separates columns
 GAP_PAGE_SHARE = 0.05  # ... and wider than this share of the page width
+STRAY_MARK_HEIGHT = 0.6  # words lower than this share of the usual word height are marks
 CENTER_MARGIN = 0.02  # a piece "crosses the middle" if it extends this share past it
 
 
@@ -30,16 +31,44 @@ class _Piece:
     bbox: BBox
 
 
+@dataclass(frozen=True, slots=True)
+class Arrangement:
+    """Lines in reading order, and the boxes of stray marks dropped from them."""
+
+    lines: tuple[OcrLine, ...]
+    stray_marks: tuple[BBox, ...]
+
+
 def arrange_lines(words: Iterable[TsvWord], *, page_width: int, scale: float = 1.0) -> tuple[OcrLine, ...]:
     """Lines in reading order, boxes divided by ``scale`` (prepared image -> source pixels)."""
+    return arrange(words, page_width=page_width, scale=scale).lines
+
+
+def arrange(words: Iterable[TsvWord], *, page_width: int, scale: float = 1.0) -> Arrangement:
+    """Like :func:`arrange_lines`, also telling where stray marks were dropped."""
     pieces: list[_Piece] = []
+    strays: list[BBox] = []
     keyed = sorted(words, key=lambda w: (w.block, w.par, w.line, w.left))
+    typical = statistics.median(w.height for w in keyed) if keyed else 0
     for _, group in groupby(keyed, key=lambda w: (w.block, w.par, w.line)):
         line_words = [_to_word(w, scale) for w in group]
-        pieces.extend(_split_at_gaps(line_words, page_width / scale))
+        for piece in _split_at_gaps(line_words, page_width / scale):
+            if _is_stray_marks(piece.words, typical / scale):
+                strays.append(piece.bbox)
+            else:
+                pieces.append(piece)
     pieces.sort(key=lambda p: ((p.bbox.top + p.bbox.bottom) / 2, p.bbox.left))
     ordered = _read_columns(pieces, page_width / scale)
-    return tuple(OcrLine(words=p.words, bbox=p.bbox, block=i) for i, p in enumerate(ordered))
+    lines = tuple(OcrLine(words=p.words, bbox=p.bbox, block=i) for i, p in enumerate(ordered))
+    return Arrangement(lines=lines, stray_marks=tuple(strays))
+
+
+def _is_stray_marks(words: Sequence[OcrWord], typical_height: float) -> bool:
+    """A "line" of a few tiny one- or two-letter words: diacritics of tightly set bold
+    capitals that the engine cut off the line below ("Ế", "Ầ Ấ" over "PHO GIAM ĐỌC")."""
+    return any(ch.isalpha() for w in words for ch in w.text) and all(
+        len(w.text) <= 2 and w.bbox.height < STRAY_MARK_HEIGHT * typical_height for w in words
+    )
 
 
 def _to_word(w: TsvWord, scale: float) -> OcrWord:

@@ -10,7 +10,7 @@ cached per observed string, so a page costs one generation per distinct token.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from rapidfuzz import process
@@ -19,6 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.correct.lexicon import Lexicon
 from pipeline.correct.lm import LanguageModel
 from pipeline.correct.orthography import is_vietnamese_syllable, skeleton
+from pipeline.correct.segment import IN_WORD_JUNK
 from pipeline.correct.tokens import NUM, UNK, lm_tokens, normalize_token
 
 MAX_CANDIDATES = 12
@@ -27,7 +28,7 @@ SPLIT_LOGPROB = math.log(0.01)
 DIGIT_SPLIT_LOGPROB = math.log(0.2)
 # Keeping a word the LM does not know: <unk> stands for every such word, so its LM probability
 # is shared among very many; a word that is not even well formed costs more.
-UNKNOWN_KEEP_LOGPROB = math.log(0.002)
+UNKNOWN_KEEP_LOGPROB = math.log(1e-4)
 GARBLED_KEEP_LOGPROB = math.log(0.00002)
 PRIOR_WEIGHT = 0.3
 
@@ -49,10 +50,13 @@ class Candidate:
     channel: float
     identity: bool = False
     known: bool = True
+    same_skeleton: bool = False
+    penalty: float = 0.0
 
 
 def _is_latin(text: str) -> bool:
-    return all(ch < "\u0250" or "\u1e00" <= ch <= "\u1eff" for ch in text)
+    """Latin letters (Vietnamese included), digits and the junk OCR leaves inside words."""
+    return all(ch < "\u0250" or "\u1e00" <= ch <= "\u1eff" or ch in IN_WORD_JUNK for ch in text)
 
 
 @dataclass
@@ -64,6 +68,7 @@ class CandidateGenerator:
     channel: Channel
     cache: dict[str, tuple[Candidate, ...]] = field(default_factory=dict)
     _prior_total: float = 0.0
+    _observed_skeleton: str = ""
 
     def __post_init__(self) -> None:
         self._prior_total = float(sum(self.lexicon.counts.values())) or 1.0
@@ -96,6 +101,7 @@ class CandidateGenerator:
         if not _is_latin(lower) or len(lower) > MAX_WORD_LENGTH:
             return (Candidate((lower,), (self.lm.id_of(UNK),), 0.0, True),)
         lower = normalize_token(lower) if lower.isalpha() else lower
+        self._observed_skeleton = skeleton(lower)
         scored = self._single_words(lower)
         scored.update(self._splits(lower))
         ranked = sorted(scored.items(), key=lambda kv: -(kv[1] + PRIOR_WEIGHT * self._prior(kv[0][0])))
@@ -108,12 +114,13 @@ class CandidateGenerator:
         """A candidate; words the LM only knows as <unk> pay for sharing its probability."""
         ids = self._ids(words)
         unknown = sum(i == self.lm.unk for i in ids)
-        return Candidate(words, ids, score + UNKNOWN_KEEP_LOGPROB * unknown, identity, unknown == 0)
+        same = len(words) == 1 and skeleton(words[0]) == self._observed_skeleton
+        return Candidate(words, ids, score, identity, unknown == 0, same, UNKNOWN_KEEP_LOGPROB * unknown)
 
     def _keep_unknown(self, lower: str) -> Candidate:
         plausible = is_vietnamese_syllable(lower) or (lower.isalnum() and len(lower) > 3)
-        cand = self._candidate((lower,), 0.0 if plausible else GARBLED_KEEP_LOGPROB, True)
-        return cand
+        cand = self._candidate((lower,), 0.0, True)
+        return cand if plausible else replace(cand, penalty=cand.penalty + GARBLED_KEEP_LOGPROB)
 
     def _single_words(self, lower: str) -> dict[tuple[str, ...], float]:
         """One-word readings: same skeleton, channel rewrites, fuzzy skeleton neighbours."""

@@ -25,6 +25,7 @@ class DecoderSettings:
     channel_weight: float = 1.0
     keep_bonus: float = 0.0
     beam: int = 8
+    marks_stripped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +41,15 @@ class _Lattice:
         ids = np.full((len(cands), width), -1, dtype=np.int64)
         for row, cand in enumerate(cands):
             ids[row, : len(cand.ids)] = cand.ids
-        scores = np.array([settings.channel_weight * c.channel + _bonus(c, settings) for c in cands])
+        scores = np.array([_channel(c, settings) + _bonus(c, settings) for c in cands])
         return cls(ids, scores)
+
+
+def _channel(cand: Candidate, settings: DecoderSettings) -> float:
+    """Weighted channel score; in text stripped of all marks, restoring marks costs nothing."""
+    if settings.marks_stripped and cand.same_skeleton:
+        return cand.penalty
+    return settings.channel_weight * cand.channel + cand.penalty
 
 
 def _bonus(cand: Candidate, settings: DecoderSettings) -> float:

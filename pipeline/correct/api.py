@@ -132,7 +132,7 @@ def decoder_settings(settings: CorrectorSettings, slots: list[Slot], lexicon: Le
     """Keep bonus from 0 (untrustworthy or stripped text) to full (clean text); stripped mode."""
     scale = min(max((reliable_share(slots, lexicon) - 0.15) / 0.45, 0.0), 1.0)
     stripped = len(slots) > 0 and marked_share(slots) < 0.03
-    return DecoderSettings(settings.channel_weight, settings.keep_bonus * scale, settings.beam, stripped)
+    return DecoderSettings(settings.channel_weight, settings.keep_bonus, settings.beam, stripped, scale)
 
 
 def _roman(slot: Slot, following: Slot | None) -> str | None:

@@ -26,6 +26,7 @@ class DecoderSettings:
     keep_bonus: float = 0.0
     beam: int = 8
     marks_stripped: bool = False
+    trust: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +54,14 @@ def _channel(cand: Candidate, settings: DecoderSettings) -> float:
 
 
 def _bonus(cand: Candidate, settings: DecoderSettings) -> float:
-    """Keep bonus: full for a known word left as it is, half for an unknown one."""
+    """Keep bonus of a slot left as it is, scaled by how far the text can be trusted.
+
+    In trusted text an unknown token is most likely a real word the LM lacks (a name, an
+    abbreviation), so its unknown-word penalty is taken back in the same proportion.
+    """
     if not cand.identity:
         return 0.0
-    return settings.keep_bonus if cand.known else settings.keep_bonus / 2
+    return settings.trust * (settings.keep_bonus - cand.penalty)
 
 
 def _advance(lm: LanguageModel, u, v, total, ids, cand_index):

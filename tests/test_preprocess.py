@@ -71,9 +71,9 @@ def test_grey_noise_makes_a_page_noisy(clean_page):
     assert pp.classify_page(np.clip(noisy, 0, 255).astype(np.uint8)) == "noisy"
 
 
-def test_low_resolution_scans_are_upscaled_to_300_dpi(gray):
+def test_low_resolution_scans_are_upscaled_to_300_dpi_when_asked(gray):
     half = gray[::2, ::2].copy()
-    prepared = pp.preprocess(PageImage("x", 0, half, dpi=150))
+    prepared = pp.preprocess(PageImage("x", 0, half, dpi=150), pp.PreprocessSettings(upscale=True))
     assert "upscale" in prepared.steps
     assert prepared.scale == 2.0 and prepared.dpi == 300
     assert prepared.image.shape == (half.shape[0] * 2, half.shape[1] * 2)

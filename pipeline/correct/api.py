@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.correct.candidates import Candidate, CandidateGenerator, Channel
+from pipeline.correct.candidates import Candidate, CandidateGenerator, CandidateSet, Channel
 from pipeline.correct.decoder import DecoderSettings, decode, local_scores
 from pipeline.correct.fallback_channel import EditDistanceChannel
 from pipeline.correct.lexicon import DICTIONARIES_DIR, Lexicon, load_lexicon
@@ -145,18 +145,18 @@ def _roman(slot: Slot, following: Slot | None) -> str | None:
     return roman if _ROMAN.match(roman) else None
 
 
-def slot_candidates(models: Models, slots: list[Slot]) -> list[tuple[Candidate, ...]]:
+def slot_candidates(models: Models, slots: list[Slot]) -> list[CandidateSet]:
     out = []
     for i, slot in enumerate(slots):
         following = slots[i + 1] if i + 1 < len(slots) else None
         roman = _roman(slot, following) if slot.is_word else None
         if roman is not None:
             cand = Candidate((roman,), (models.lm.id_of(roman.lower()),), 0.0, roman == slot.text)
-            out.append((cand,))
+            out.append(models.generator.single(cand))
         elif slot.is_word:
             out.append(models.generator.for_slot(slot.text))
         else:
-            out.append((models.generator.fixed(slot.text),))
+            out.append(models.generator.fixed(slot.text))
     return out
 
 
@@ -194,26 +194,36 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
     return exp / exp.sum()
 
 
-def _edits_for(models: Models, slots: list[Slot], cands: list[tuple[Candidate, ...]],
-               chosen: list[int], outputs: list[str], settings: DecoderSettings, style: str) -> list[Edit]:
-    """Edit records for the slots whose output differs, with confidence and alternatives."""
+def _neighbours(models: Models, cands: list[CandidateSet], chosen: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """For each slot, the two chosen LM ids before it and the two after it (-1: none)."""
     flat: list[int] = [models.lm.eos, models.lm.bos]
     starts = []
     for slot_cands, choice in zip(cands, chosen, strict=True):
         starts.append(len(flat))
         flat.extend(slot_cands[choice].ids)
+    ends = starts[1:] + [len(flat)]
+    flat_arr = np.array(flat + [-1, -1], dtype=np.int64)
+    starts_arr, ends_arr = np.array(starts), np.array(ends)
+    before = np.stack([flat_arr[starts_arr - 2], flat_arr[starts_arr - 1]], axis=1)
+    after = np.stack([flat_arr[ends_arr], flat_arr[ends_arr + 1]], axis=1)
+    return before, after
+
+
+def _edits_for(models: Models, slots: list[Slot], cands: list[CandidateSet],
+               chosen: list[int], outputs: list[str], settings: DecoderSettings, style: str) -> list[Edit]:
+    """Edit records for the slots whose output differs, with confidence and alternatives."""
+    changed = [t for t, slot in enumerate(slots) if outputs[t] != slot.text]
+    if not changed:
+        return []
+    before, after = _neighbours(models, cands, chosen)
+    scores = local_scores(models.lm, before[changed], after[changed], [cands[t] for t in changed], settings)
     edits = []
-    for t, slot in enumerate(slots):
-        if outputs[t] == slot.text:
-            continue
-        end = starts[t] + len(cands[t][chosen[t]].ids)
-        scores = local_scores(models.lm, (flat[starts[t] - 2], flat[starts[t] - 1]), flat[end:end + 2],
-                              cands[t], settings)
-        probs = _softmax(scores)
-        order = [i for i in np.argsort(-probs) if i != chosen[t]][:3]
-        alternatives = tuple((render(cands[t][i], slot.text, style, models.lexicon), round(float(probs[i]), 4))
+    for t, slot_scores in zip(changed, scores, strict=True):
+        probs = _softmax(slot_scores)
+        order = [i for i in np.argsort(-probs)[:4] if i != chosen[t]][:3]
+        alternatives = tuple((render(cands[t][i], slots[t].text, style, models.lexicon), round(float(probs[i]), 4))
                              for i in order)
-        edits.append(Edit(slot.line + 1, slot.start, slot.text, outputs[t],
+        edits.append(Edit(slots[t].line + 1, slots[t].start, slots[t].text, outputs[t],
                           round(float(probs[chosen[t]]), 4), alternatives))
     return edits
 

@@ -10,6 +10,8 @@ cached per observed string, so a page costs one generation per distinct token.
 from __future__ import annotations
 
 import math
+
+import numpy as np
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -54,6 +56,36 @@ class Candidate:
     penalty: float = 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class CandidateSet:
+    """The candidates of one observed string, with their fields as arrays for the decoder.
+
+    ``ids`` is padded with -1 to the longest reading.
+    """
+
+    items: tuple[Candidate, ...]
+    ids: np.ndarray
+    channel: np.ndarray
+    penalty: np.ndarray
+    identity: np.ndarray
+    same_skeleton: np.ndarray
+
+    @classmethod
+    def of(cls, items: tuple[Candidate, ...]) -> CandidateSet:
+        width = max(len(c.ids) for c in items)
+        ids = np.full((len(items), width), -1, dtype=np.int64)
+        for row, cand in enumerate(items):
+            ids[row, : len(cand.ids)] = cand.ids
+        return cls(items, ids, np.array([c.channel for c in items]), np.array([c.penalty for c in items]),
+                   np.array([c.identity for c in items]), np.array([c.same_skeleton for c in items]))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> Candidate:
+        return self.items[index]
+
+
 def _is_latin(text: str) -> bool:
     """Latin letters (Vietnamese included), digits and the junk OCR leaves inside words."""
     return all(ch < "\u0250" or "\u1e00" <= ch <= "\u1eff" or ch in IN_WORD_JUNK for ch in text)
@@ -66,33 +98,44 @@ class CandidateGenerator:
     lm: LanguageModel
     lexicon: Lexicon
     channel: Channel
-    cache: dict[str, tuple[Candidate, ...]] = field(default_factory=dict)
-    _prior_total: float = 0.0
+    cache: dict[str, CandidateSet] = field(default_factory=dict)
+    fixed_cache: dict[str, CandidateSet] = field(default_factory=dict)
+    _log_prior: dict[str, float] = field(default_factory=dict)
+    _unseen_prior: float = 0.0
     _observed_skeleton: str = ""
 
     def __post_init__(self) -> None:
-        self._prior_total = float(sum(self.lexicon.counts.values())) or 1.0
+        total = float(sum(self.lexicon.counts.values())) + 1.0
+        self._log_prior = {w: math.log((c + 1) / total) for w, c in self.lexicon.counts.items()}
+        self._unseen_prior = math.log(1 / total)
 
-    def for_slot(self, text: str) -> tuple[Candidate, ...]:
+    def for_slot(self, text: str) -> CandidateSet:
         """Candidates for an observed word-like slot (any case)."""
         cached = self.cache.get(text)
         if cached is None:
-            cached = self._generate(text)
+            cached = CandidateSet.of(self._generate(text))
             if len(self.cache) > 200_000:
                 self.cache.clear()
             self.cache[text] = cached
         return cached
 
-    def fixed(self, token: str) -> Candidate:
+    def fixed(self, token: str) -> CandidateSet:
         """The single reading of a punctuation or number slot."""
-        return Candidate((token,), (self.lm.id_of(normalize_token(token)),), 0.0, True)
+        cached = self.fixed_cache.get(token)
+        if cached is None:
+            cand = Candidate((token,), (self.lm.id_of(normalize_token(token)),), 0.0, True)
+            cached = self.fixed_cache[token] = CandidateSet.of((cand,))
+        return cached
+
+    def single(self, cand: Candidate) -> CandidateSet:
+        return CandidateSet.of((cand,))
 
     def _ids(self, words: tuple[str, ...]) -> tuple[int, ...]:
         """LM ids as the model was trained: "m3" is the two tokens "m" and <num>."""
         return tuple(self.lm.id_of(normalize_token(t)) for w in words for t in lm_tokens(w))
 
     def _prior(self, word: str) -> float:
-        return math.log((self.lexicon.counts.get(word, 0) + 1) / self._prior_total)
+        return self._log_prior.get(word, self._unseen_prior)
 
     def _generate(self, text: str) -> tuple[Candidate, ...]:
         lower = text.lower()
@@ -128,7 +171,7 @@ class CandidateGenerator:
         skeletons = {skel}
         skeletons.update(s for s, _ in self.channel.rewrites(lower, limit=20))
         max_distance = 1 if len(skel) <= 3 else 2
-        if len(skel) >= 2:
+        if len(skel) >= 2 and (skel not in self.lexicon.by_skeleton or not lower.isalpha()):
             found = process.extract(skel, self.lexicon.skeletons, scorer=Levenshtein.distance,
                                     score_cutoff=max_distance, limit=40)
             skeletons.update(s for s, _, _ in found)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.correct.candidates import Candidate
+from pipeline.correct.candidates import CandidateSet
 from pipeline.correct.kneser_ney import BITS
 from pipeline.correct.lm import LanguageModel
 
@@ -29,39 +29,13 @@ class DecoderSettings:
     trust: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class _Lattice:
-    """Candidates of one slot as arrays: ids padded with -1, channel scores with keep bonus."""
-
-    ids: np.ndarray
-    scores: np.ndarray
-
-    @classmethod
-    def of(cls, cands: Sequence[Candidate], settings: DecoderSettings) -> _Lattice:
-        width = max(len(c.ids) for c in cands)
-        ids = np.full((len(cands), width), -1, dtype=np.int64)
-        for row, cand in enumerate(cands):
-            ids[row, : len(cand.ids)] = cand.ids
-        scores = np.array([_channel(c, settings) + _bonus(c, settings) for c in cands])
-        return cls(ids, scores)
-
-
-def _channel(cand: Candidate, settings: DecoderSettings) -> float:
-    """Weighted channel score; in text stripped of all marks, restoring marks costs nothing."""
-    if settings.marks_stripped and cand.same_skeleton:
-        return cand.penalty
-    return settings.channel_weight * cand.channel + cand.penalty
-
-
-def _bonus(cand: Candidate, settings: DecoderSettings) -> float:
-    """Keep bonus of a slot left as it is, scaled by how far the text can be trusted.
-
-    In trusted text an unknown token is most likely a real word the LM lacks (a name, an
-    abbreviation), so its unknown-word penalty is taken back in the same proportion.
-    """
-    if not cand.identity:
-        return 0.0
-    return settings.trust * (settings.keep_bonus - cand.penalty)
+def slot_scores(cands: CandidateSet, settings: DecoderSettings) -> np.ndarray:
+    """Channel score, unknown-word penalty and keep bonus of each candidate (see _bonus)."""
+    channel = settings.channel_weight * cands.channel
+    if settings.marks_stripped:
+        channel = np.where(cands.same_skeleton, 0.0, channel)
+    bonus = np.where(cands.identity, settings.trust * (settings.keep_bonus - cands.penalty), 0.0)
+    return channel + cands.penalty + bonus
 
 
 def _advance(lm: LanguageModel, u, v, total, ids, cand_index):
@@ -88,19 +62,19 @@ def _recombine(u, v, total, beam: int) -> np.ndarray:
     return keep
 
 
-def decode(lm: LanguageModel, slots: Sequence[Sequence[Candidate]], settings: DecoderSettings) -> list[int]:
+def decode(lm: LanguageModel, slots: Sequence[CandidateSet], settings: DecoderSettings) -> list[int]:
     """Index of the chosen candidate for every slot of one paragraph."""
     u = np.array([lm.eos], dtype=np.int64)
     v = np.array([lm.bos], dtype=np.int64)
     total = np.zeros(1)
     history: list[tuple[np.ndarray, np.ndarray]] = []
     for cands in slots:
-        lattice = _Lattice.of(cands, settings)
+        scores = slot_scores(cands, settings)
         n_states, n_cands = len(total), len(cands)
         cand_index = np.tile(np.arange(n_cands), n_states)
-        step_total = np.repeat(total, n_cands) + lattice.scores[cand_index]
+        step_total = np.repeat(total, n_cands) + scores[cand_index]
         nu, nv, step_total = _advance(lm, np.repeat(u, n_cands), np.repeat(v, n_cands), step_total,
-                                      lattice.ids, cand_index)
+                                      cands.ids, cand_index)
         keep = _recombine(nu, nv, step_total, settings.beam)
         history.append((keep // n_cands, cand_index[keep]))
         u, v, total = nu[keep], nv[keep], step_total[keep]
@@ -113,15 +87,23 @@ def decode(lm: LanguageModel, slots: Sequence[Sequence[Candidate]], settings: De
     return chosen[::-1]
 
 
-def local_scores(lm: LanguageModel, context: tuple[int, int], following: Sequence[int],
-                 cands: Sequence[Candidate], settings: DecoderSettings) -> np.ndarray:
-    """Score of each candidate of a slot between the chosen left context and the next ids."""
-    lattice = _Lattice.of(cands, settings)
-    index = np.arange(len(cands))
-    u = np.full(len(cands), context[0], dtype=np.int64)
-    v = np.full(len(cands), context[1], dtype=np.int64)
-    u, v, total = _advance(lm, u, v, lattice.scores.copy(), lattice.ids, index)
-    for w in following[:2]:
-        total = total + lm.logprob(u, v, np.full(len(cands), w))
-        u, v = v, np.full(len(cands), w)
-    return total
+def local_scores(lm: LanguageModel, contexts: np.ndarray, following: np.ndarray,
+                 cands: Sequence[CandidateSet], settings: DecoderSettings) -> list[np.ndarray]:
+    """Score of each candidate of several slots between the chosen neighbours, in one batch.
+
+    ``contexts[k]`` holds the two ids before slot k, ``following[k]`` the two after (-1: none).
+    """
+    width = max(c.ids.shape[1] for c in cands)
+    ids = np.full((sum(len(c) for c in cands), width), -1, dtype=np.int64)
+    row = 0
+    for c in cands:
+        ids[row : row + len(c), : c.ids.shape[1]] = c.ids
+        row += len(c)
+    owner = np.repeat(np.arange(len(cands)), [len(c) for c in cands])
+    total = np.concatenate([slot_scores(c, settings) for c in cands])
+    row = np.arange(len(ids))
+    u, v, total = _advance(lm, contexts[owner, 0], contexts[owner, 1], total, ids, row)
+    nxt = following[owner]
+    _, _, total = _advance(lm, u, v, total, nxt, row)
+    bounds = np.cumsum([0] + [len(c) for c in cands])
+    return [total[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]

@@ -161,6 +161,7 @@ def place_tone(base: str, tone: int, style: str = "new") -> str:
     return base[:index] + marked + base[index + 1 :]
 
 
+@lru_cache(maxsize=200_000)
 def canonical_tone_placement(syllable: str, style: str = "new") -> str:
     """The same syllable with its tone mark on the canonical vowel for ``style``, case kept.
 

@@ -45,6 +45,8 @@ PRIOR_TOKENS = {"phapdien-train.txt.xz": 3_000_000, "laws-vlc.txt.xz": 500_000,
                 "viwiki-2017.txt.xz": 2_000_000}
 MIN_SKELETON_COUNT = 2
 TOP_K = (1, 5, 20)
+RUN_FIELDS = ("script", "split", "seed", "psm", "tesseract", "engines", "upper_share",
+              "line_pairs", "corpus_shares", "made")
 
 
 def read_pairs(path: Path) -> Iterator[tuple[str, str]]:
@@ -92,13 +94,14 @@ def build(pairs_dir: Path, models_dir: Path) -> Path:
     """Estimate every engine and write ``models/channel-<date>.json.gz``."""
     manifest_path = pairs_dir / "train-manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    runs = manifest["runs"] if "runs" in manifest else [manifest]
     engines = {e: engine_block(pairs_dir / f"train-{e}.tsv") for e in ENGINES}
     data = {
         "format": FORMAT,
         "built": time.strftime("%Y-%m-%d"),
         "script": SCRIPT_VERSION,
-        "pairs": {k: manifest.get(k) for k in ("script", "split", "seed", "psm", "tesseract",
-                                                "engines", "line_pairs", "corpus_shares")},
+        "pairs": [{k: run.get(k) for k in RUN_FIELDS} | {"pages": len(run.get("pages", []))}
+                  for run in runs],
         "pair_pages": len({row.split("\t", 1)[0] for row in
                            (pairs_dir / "train-eng.tsv").read_text(encoding="utf-8").splitlines()}),
         "skeleton_prior": {"split": "train", "tokens_per_file": PRIOR_TOKENS,

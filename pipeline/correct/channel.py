@@ -19,7 +19,9 @@ lower case) of the syllables that an observed token was printed as, found by a b
 over a trie of syllable skeletons with their corpus frequencies as prior.
 
 One model file holds counts per OCR engine ("eng": Tesseract's English model, the legacy
-damage; "vie": our own OCR); ``engine="mix"`` pools them. Loading does the only I/O.
+damage; "vie": our own OCR). ``engine="mix"`` scores with an equal mixture of both channels
+and searches backwards with their pooled counts; :func:`engine_for_text` tells which engine
+a text looks like. Loading does the only I/O.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from pipeline.correct.align import MIN_PAIR_COUNT, NEG_INF, SegmentTable, segment_viterbi
 from pipeline.correct.orthography import skeleton
 from pipeline.errors import ModelError
@@ -41,7 +45,9 @@ MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 ENGINES = ("eng", "vie")
 _CACHE_LIMIT = 1_000_000
 
-__all__ = ["ChannelModel", "estimate_counts", "read_model_file", "default_model_path"]
+__all__ = ["ChannelModel", "default_model_path", "engine_for_text", "estimate_counts",
+           "read_model_file"]
+
 
 def add_counts(*tables: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
     """Sum nested count tables."""
@@ -130,6 +136,9 @@ BEAM_MARGIN = 14.0  # ... and only those within this many nats of the best one
 GENERIC_BEAM = 2  # the best few also try every letter for an observed character
 CANDIDATES_PER_SEGMENT = 12  # learned reverse rewrites kept per observed segment
 PRIOR_FLOOR = -20.0
+MAX_SEARCH_LEN = 32  # longer observed tokens get no rewrites (two syllables are ~14 letters)
+MAX_SCORED_LEN = 48  # longer token pairs are scored by a plain edit distance
+LONG_EDIT_LP = -8.0  # log probability of one edit in that approximation
 
 
 def _last(word: str) -> str:
@@ -216,10 +225,12 @@ class SkeletonSearch:
             self._extend(layer, layers[j + b], self.reverse.get(observed[j : j + b], []))
 
     def search(self, observed: str) -> list[tuple[str, float]]:
-        """All complete skeletons found, best first, scored log P(obs | s) + log P(s), normalised."""
+        """All complete skeletons found, best first, scored log P(obs | s) + log P(s)."""
         cached = self._cache.get(observed)
         if cached is not None:
             return cached
+        if not observed or len(observed) > MAX_SEARCH_LEN:
+            return []
         m = len(observed)
         layers: list[dict[str, float]] = [{} for _ in range(m + 1)]
         layers[0][""] = 0.0
@@ -230,8 +241,7 @@ class SkeletonSearch:
             self._step(layers[j], layers, j, observed)
         finals = [(s + self.prior[_last(w)], w) for w, s in layers[m].items() if _last(w) in self.prior]
         finals.sort(reverse=True)
-        norm = _logsumexp([s for s, _ in finals]) if finals else 0.0
-        result = [(w, s - norm) for s, w in finals]
+        result = [(w, s) for s, w in finals]
         if len(self._cache) > _CACHE_LIMIT // 10:
             self._cache.clear()
         self._cache[observed] = result
@@ -247,21 +257,20 @@ def _prune(layer: dict[str, float]) -> dict[str, float]:
     return {w: s for s, w in kept[:BEAM]}
 
 
-def _logsumexp(values: list[float]) -> float:
-    top = max(values)
-    return top + math.log(sum(math.exp(v - top) for v in values))
-
-
 class ChannelModel:
     """P(observed OCR token | intended token) and its backward search (see module doc)."""
 
-    __slots__ = ("engine", "info", "merge_logprob", "split_logprob", "_table", "_search", "_cache")
+    __slots__ = ("engine", "info", "merge_logprob", "split_logprob", "_tables", "_search", "_cache")
 
     def __init__(self, data: Mapping[str, Any], engine: str = "mix") -> None:
         blocks = engine_counts(data, engine)
         self.engine = engine
         self.info = {k: data.get(k) for k in ("built", "script", "pairs")}
-        self._table, skeleton_table = build_tables(blocks)
+        # "mix" scores with an equal mixture of the engines (each keeps its own sharp
+        # estimates) and searches backwards with their pooled skeleton-level counts.
+        weight = math.log(1 / len(blocks))
+        self._tables = [(weight, build_tables([block])[0]) for block in blocks]
+        skeleton_table = build_tables(blocks)[1]
         self.merge_logprob, self.split_logprob = token_logprobs(blocks)
         self._search = SkeletonSearch(skeleton_table, data["skeletons"], self.merge_logprob)
         self._cache: dict[tuple[str, str], float] = {}
@@ -274,20 +283,34 @@ class ChannelModel:
     def logprob(self, observed: str, intended: str) -> float:
         """log P(observed | intended) for lower-case NFC tokens; a space in ``intended`` is a
         word boundary that the OCR may have lost. ``-inf`` only for an empty ``intended`` with
-        a non-empty ``observed``."""
+        a non-empty ``observed``; pairs longer than :data:`MAX_SCORED_LEN`, or with far more
+        observed than intended characters, get :data:`LONG_EDIT_LP` per character edit."""
         key = (observed, intended)
         value = self._cache.get(key)
         if value is None:
-            value = self._table.score(intended, observed)
+            long_pair = max(len(observed), len(intended)) > MAX_SCORED_LEN
+            value = NEG_INF if long_pair else self._score(observed, intended)
+            if value == NEG_INF and intended:
+                value = LONG_EDIT_LP * Levenshtein.distance(observed, intended)
             if len(self._cache) > _CACHE_LIMIT:
                 self._cache.clear()
             self._cache[key] = value
         return value
 
+    def _score(self, observed: str, intended: str) -> float:
+        if len(self._tables) == 1:
+            return self._tables[0][1].score(intended, observed)
+        scores = [w + table.score(intended, observed) for w, table in self._tables]
+        top = max(scores)
+        if top == NEG_INF:
+            return NEG_INF
+        return top + math.log(sum(math.exp(v - top) for v in scores))
+
     def rewrites(self, observed: str, limit: int = 20) -> list[tuple[str, float]]:
-        """Likeliest syllable skeletons behind an observed token, best first, with log
-        posteriors (channel times skeleton frequency, normalised over the hypotheses found):
-        "ctia" -> [("cua", ...), ...]."""
+        """Likeliest syllable skeletons behind an observed token, best first, each with
+        log P(observed | skeleton) + log P(skeleton) (the skeleton's corpus frequency):
+        "ctia" -> [("cua", ...), ...]. A skeleton may hold one space where the OCR lost a
+        word boundary ("congtac" -> "cong tac"). Empty for an empty or very long token."""
         return self._search.search(observed.lower())[:limit]
 
 

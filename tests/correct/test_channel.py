@@ -237,7 +237,7 @@ def test_shipped_rewrites_contain_the_truth(shipped, observed, truth):
 
 def test_shipped_model_records_its_sources():
     data = read_model_file(default_model_path())
-    assert data["pairs"]["split"] == "train"
+    assert data["pairs"] and all(run["split"] == "train" for run in data["pairs"])
     assert set(data["engines"]) == {"eng", "vie"}
     assert data["built"] and data["script"]
 
@@ -272,3 +272,18 @@ def test_unknown_engine_raises_model_error(tmp_path: Path):
 )
 def test_engine_for_text(text, engine):
     assert engine_for_text(text.split()) == engine
+
+
+@pytest.mark.parametrize(
+    ("observed", "intended", "finite"),
+    [("", "", True), ("abc", "", False), ("", "của", True), ("abcdefghijk", "ab", True),
+     ("a" * 100, "a" * 99, True), ("x" * 2000, "y", True)],
+)
+def test_logprob_edge_cases_do_not_crash(hand_model, observed, intended, finite):
+    value = hand_model.logprob(observed, intended)
+    assert math.isfinite(value) == finite and value <= 0.0
+
+
+@pytest.mark.parametrize("observed", ["", "x" * 100, "\u200b" * 50])
+def test_rewrites_of_empty_or_very_long_tokens_are_empty(hand_model, observed):
+    assert hand_model.rewrites(observed) == []

@@ -154,8 +154,9 @@ def process(inputs: tuple[Path, ...], output_dir: Path, **opts) -> None:
     corrected (diacritics restored, OCR damage repaired) and its header, sections and
     cited documents extracted. For each document NAME the output folder gets
     NAME.raw.txt (as read), NAME.txt (corrected), NAME.edits.jsonl (every correction),
-    NAME.json (structure and citations) and, for scans, NAME.ocr.json (words, boxes,
-    confidences).
+    NAME.json (structure and citations) and, for scans, NAME.words.json (words, boxes,
+    confidences). NAME is the file's name without its extension, or with it where two
+    inputs would otherwise share a NAME.
 
     \b
     Example:
@@ -169,9 +170,10 @@ def process(inputs: tuple[Path, ...], output_dir: Path, **opts) -> None:
     if any(spine.needs_ocr(f) for f in files):
         check_environment(settings.ocr)
     failures = Failures()
+    names = output_names(files)
     for path in _progress(files, "Documents"):
         try:
-            result = spine.process_document(path, output_dir, settings)
+            result = spine.process_document(path, output_dir, settings, name=names[path])
             click.echo(f"{path}: {result.pages} page(s) -> {', '.join(result.outputs)}", err=True)
         except VanthuError as e:
             failures.record(str(path), e)
@@ -256,6 +258,12 @@ def summarize_structure(data: dict) -> str:
         lines.append(f"  {c.get('type') or '?':12} {c['symbol']:24} {c.get('date') or '':10} "
                      f"{c.get('issuer') or ''}  ({len(c.get('mentions', []))} mention(s))")
     return "\n".join(lines)
+
+
+def output_names(files: Sequence[Path]) -> dict[Path, str]:
+    """Each input's output NAME: its stem, or its full name where stems collide."""
+    stems = [f.stem for f in files]
+    return {f: f.stem if stems.count(f.stem) == 1 else f.name for f in files}
 
 
 def collect_inputs(inputs: Iterable[Path]) -> list[Path]:

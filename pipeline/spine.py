@@ -109,12 +109,15 @@ def read_document_text(path: Path, settings: Settings) -> tuple[str, list[OcrPag
     return outputs.to_text(pages), pages
 
 
-def process_document(path: Path, out_dir: Path, settings: Settings = Settings()) -> DocumentResult:
+def process_document(
+    path: Path, out_dir: Path, settings: Settings = Settings(), *, name: str | None = None
+) -> DocumentResult:
     """The end-to-end job on one input: read (OCR) -> correct -> extract -> write the outputs.
 
-    Written to ``out_dir``: NAME.raw.txt (text as read), NAME.txt (corrected), NAME.edits.jsonl
-    (the corrector's edit log), NAME.json (header, sections, citations) and, for scans,
-    NAME.ocr.json (pages, lines, words with boxes and confidences).
+    Written to ``out_dir`` (NAME is ``name``, by default the file's stem): NAME.raw.txt
+    (text as read), NAME.txt (corrected), NAME.edits.jsonl (the corrector's edit log),
+    NAME.json (header, sections, citations) and, for scans, NAME.words.json (pages, lines,
+    words with boxes and confidences).
     """
     from pipeline.correct import correct, edits_to_jsonl
     from pipeline.extract import extract, structure_to_dict, validate_structure_dict
@@ -130,10 +133,10 @@ def process_document(path: Path, out_dir: Path, settings: Settings = Settings())
         ".json": json.dumps(structure, ensure_ascii=False, indent=1) + "\n",
     }
     if pages:
-        files[".ocr.json"] = outputs.to_json(pages, str(path))
+        files[".words.json"] = outputs.to_json(pages, str(path))
     written = []
     for suffix, content in files.items():
-        target = out_dir / (path.stem + suffix)
+        target = out_dir / ((name or path.stem) + suffix)
         atomic_write(target, content)
         written.append(str(target))
     return DocumentResult(source=str(path), pages=max(1, len(pages)), outputs=tuple(written))

@@ -74,3 +74,10 @@ def test_process_takes_text_inputs_without_tesseract(tmp_path, capsys):
     assert main(["process", str(doc.parent), "-o", str(tmp_path / "out")]) == ExitCode.OK
     assert (tmp_path / "out" / "old.txt").exists()
     assert not (tmp_path / "out" / "old.gt.txt").exists()
+
+
+def test_inputs_sharing_a_stem_get_distinct_output_names(tmp_path):
+    from pipeline.cli import output_names
+
+    a, b, c = tmp_path / "x" / "r.png", tmp_path / "y" / "r.pdf", tmp_path / "s.txt"
+    assert output_names([a, b, c]) == {a: "r.png", b: "r.pdf", c: "s"}

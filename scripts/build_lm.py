@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MIN_SYLLABLE_COUNT = 2
 MIN_OTHER_COUNT = 40
 MAX_VOCAB = 60_000
-MIN_TRIGRAM_COUNT = 2
+MIN_TRIGRAM_COUNT = 1  # singletons kept: +0.6 points on the seed for 9 MB more
 
 
 def read_stream(max_lines: int | None) -> tuple[array, list[str], int]:

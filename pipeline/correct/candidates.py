@@ -140,7 +140,7 @@ class CandidateGenerator:
     def _generate(self, text: str) -> tuple[Candidate, ...]:
         lower = text.lower()
         if lower.isdigit():
-            return (Candidate((lower,), (self.lm.id_of(NUM),), 0.0, True),)
+            return self._number(lower)
         if not _is_latin(lower) or len(lower) > MAX_WORD_LENGTH:
             return (Candidate((lower,), (self.lm.id_of(UNK),), 0.0, True),)
         lower = normalize_token(lower) if lower.isalpha() else lower
@@ -152,6 +152,17 @@ class CandidateGenerator:
         if not any(c.identity for c in out):
             out.append(self._keep_unknown(lower))
         return tuple(out)
+
+    def _number(self, digits: str) -> tuple[Candidate, ...]:
+        """A number, or for one or two digits also the words OCR may have read as digits (6: có)."""
+        number = Candidate((digits,), (self.lm.id_of(NUM),), self.channel.logprob(digits, digits), True)
+        if len(digits) > 2:
+            return (number,)
+        self._observed_skeleton = digits
+        words = {w for sk, _ in self.channel.rewrites(digits, limit=10) if sk.isalpha()
+                 for w in self.lexicon.words_for(sk)}
+        scored = sorted(((w, self.channel.logprob(digits, w)) for w in words), key=lambda kv: -kv[1])
+        return (number, *(self._candidate((w,), score, False) for w, score in scored[:MAX_CANDIDATES]))
 
     def _candidate(self, words: tuple[str, ...], score: float, identity: bool) -> Candidate:
         """A candidate; words the LM only knows as <unk> pay for sharing its probability."""

@@ -336,6 +336,26 @@ def _pair_counts(
     return kept, {bigram: c for bigram, c in totals.items() if c >= MIN_PAIR_COUNT}
 
 
+PAIR_GAIN = math.log(2.0)  # a pair is kept only if it is this much likelier than its parts
+
+
+def _informative_pairs(
+    pairs: dict[str, dict[str, int]], totals: Mapping[str, int], table: SegmentTable
+) -> dict[str, dict[str, int]]:
+    """The two-character segments that context makes likelier than their best split into
+    one-character rewrites (the others only slow scoring down)."""
+    kept: dict[str, dict[str, int]] = {}
+    for alpha, betas in pairs.items():
+        for beta, count in betas.items():
+            split = max(
+                table.lp(alpha[0], beta[:cut]) + table.lp(alpha[1], beta[cut:])
+                for cut in range(len(beta) + 1)
+            )
+            if math.log(count / totals[alpha]) > split + PAIR_GAIN:
+                kept.setdefault(alpha, {})[beta] = count
+    return kept
+
+
 def estimate_counts(
     token_pairs: Mapping[tuple[str, str], int], iterations: int = 3
 ) -> dict[str, Any]:
@@ -356,6 +376,7 @@ def estimate_counts(
             alignments.append((segments, n))
         table = SegmentTable.from_counts({a: dict(c) for a, c in single.items()})
     pairs, totals = _pair_counts(alignments)
+    pairs = _informative_pairs(pairs, totals, table)
     return {"single": table.single, "pairs": pairs, "pair_totals": totals}
 
 

@@ -14,6 +14,8 @@ One Tesseract process runs at a time, with ``OMP_THREAD_LIMIT=1``.
     .venv/bin/python scripts/make_pairs.py --split train --pages 120  # ~10 min
     .venv/bin/python scripts/make_pairs.py --split train --pages 100 --seed 2 \
         --upper-share 0.15 --append                                   # more, some in capitals
+    .venv/bin/python scripts/make_pairs.py --split train --pages 60 --seed 3 \
+        --upper-share 0.1 --conditions lowres150,fax,dark_border --append  # other scans
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 
 from pipeline.corpus import iter_corpus_lines
 from pipeline.correct.align import align_lines
+from pipeline.render import CONDITIONS as ALL_CONDITIONS
 from pipeline.render import degrade, render_body_pages, wrap_paragraphs
 from pipeline.render.body import lines_per_page
 
@@ -62,10 +65,12 @@ class PageJob:
     seed: int
 
 
-def plan_pages(split: str, pages: int, seed: int) -> list[PageJob]:
+def plan_pages(
+    split: str, pages: int, seed: int, conditions: tuple[str, ...] = CONDITIONS
+) -> list[PageJob]:
     """Pages cycling through every font x condition, with font size 12-14 pt."""
     rng = random.Random(f"{seed}-{split}")
-    combos = list(itertools.product(FONTS, CONDITIONS))
+    combos = list(itertools.product(FONTS, conditions))
     return [
         PageJob(f"{split}-s{seed}-{k:04d}", *combos[k % len(combos)], rng.choice((12.0, 13.0, 14.0)),
                 rng.randrange(2**31))
@@ -149,13 +154,14 @@ class RunSettings:
     engines: tuple[str, ...]
     upper_share: float = 0.0
     append: bool = False
+    conditions: tuple[str, ...] = CONDITIONS
 
 
 def make_pairs(run: RunSettings, out_dir: Path) -> dict:
     """Render, OCR and align the run's pages; write (or extend) the TSVs; return its manifest."""
     out_dir.mkdir(parents=True, exist_ok=True)
     split, pages, seed, engines = run.split, run.pages, run.seed, run.engines
-    jobs = plan_pages(split, pages, seed)
+    jobs = plan_pages(split, pages, seed, run.conditions)
     paragraphs = upper_some(sample_paragraphs(split, CHARS_PER_PAGE * pages, seed), run.upper_share, seed)
     mode = "a" if run.append else "w"
     outputs = {e: open(out_dir / f"{split}-{e}.tsv", mode, encoding="utf-8") for e in engines}
@@ -182,7 +188,7 @@ def make_pairs(run: RunSettings, out_dir: Path) -> dict:
         fh.close()
     return {
         "script": SCRIPT_VERSION, "split": split, "seed": seed, "psm": PSM,
-        "upper_share": run.upper_share,
+        "upper_share": run.upper_share, "conditions": list(run.conditions),
         "tesseract": tesseract_version(), "engines": list(engines), "line_pairs": counts,
         "corpus_shares": CORPUS_SHARES, "pages": [asdict(job) for job in done],
         "made": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -210,13 +216,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--upper-share", type=float, default=0.0,
                         help="share of paragraphs printed in capitals")
+    parser.add_argument("--conditions", default=",".join(CONDITIONS),
+                        help=f"scan conditions to cycle through, from: {', '.join(ALL_CONDITIONS)}")
     parser.add_argument("--append", action="store_true",
                         help="add to the split's existing pairs and manifest (use another --seed)")
     args = parser.parse_args(argv)
     run = RunSettings(
         args.split, args.pages or (120 if args.split == "train" else 20), args.seed,
         tuple(e for e in args.engines.split(",") if e), args.upper_share, args.append,
+        tuple(c for c in args.conditions.split(",") if c),
     )
+    unknown = set(run.conditions) - set(ALL_CONDITIONS)
+    if unknown:
+        parser.error(f"unknown conditions {sorted(unknown)}")
     path = args.out / f"{args.split}-manifest.json"
     runs = read_runs(path) if run.append else []
     manifest = make_pairs(run, args.out)

@@ -250,6 +250,7 @@ INITIAL_CLASS_PROBS = {
 }
 MIN_PAIR_COUNT = 3  # two-character segments seen fewer times are not kept
 _ROW_LIMIT = 20_000  # cached log probabilities per intended character
+_PREFIX_LIMIT = 5_000  # DP rows kept for the intended prefixes of one observed token
 
 
 def rewrite_class(alpha: str, beta: str) -> str:
@@ -279,7 +280,8 @@ class SegmentTable:
 
     ``single[alpha][beta]`` and ``pairs[alpha2][beta]`` are counts; ``pair_totals[alpha2]`` is
     how often ``alpha2`` occurred in the intended text. Log probabilities are computed on first
-    use and kept per ``alpha`` (the only mutable state).
+    use and kept per ``alpha``, DP rows per intended prefix of the last observed token (the
+    only mutable state).
     """
 
     single: dict[str, dict[str, int]]
@@ -289,6 +291,9 @@ class SegmentTable:
     _totals: dict[str, tuple[int, int]] = field(default_factory=dict)
     _rows: dict[str, dict[str, float]] = field(default_factory=dict)
     _pair_rows: dict[str, dict[str, float]] = field(default_factory=dict)
+    _prefix_observed: str | None = None
+    _prefix_rows: dict[str, list[float]] = field(default_factory=dict)
+    _ends: list[list[tuple[int, str]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._totals = {a: (sum(b.values()), len(b)) for a, b in self.single.items()}
@@ -334,31 +339,45 @@ class SegmentTable:
     def score(self, intended: str, observed: str) -> float:
         """log P(observed | intended) of the best partition into segments.
 
-        The same recursion as :func:`align.segment_viterbi`, unrolled for speed: one-character
+        The same recursion as :func:`segment_viterbi`, unrolled for speed: one-character
         segments read up to :data:`MAX_BETA` observed characters, learned pairs their own.
+        Rows are kept per intended prefix while ``observed`` stays the same, so candidates
+        for one observed token share the work on their common prefixes.
         """
-        m = len(observed)
-        # For every end position j: (start position, observed segment) of the usable segments.
-        ends = [[(j - b, observed[j - b : j]) for b in range(min(MAX_BETA, j) + 1)] for j in range(m + 1)]
-        rows = [[0.0] + [NEG_INF] * m]
-        for i, alpha in enumerate(intended, start=1):
-            lps, prev = self._row(alpha), rows[i - 1]
-            row = []
-            for options in ends:
-                best = NEG_INF
-                for k, beta in options:
-                    start = prev[k]
-                    if start != NEG_INF:
-                        lp = lps.get(beta)
-                        if lp is None:
-                            lp = self.lp(alpha, beta)
-                        if start + lp > best:
-                            best = start + lp
-                row.append(best)
-            if i >= 2 and intended[i - 2 : i] in self._pair_rows:
-                self._add_pairs(self._pair_rows[intended[i - 2 : i]], rows[i - 2], row, observed)
+        if observed != self._prefix_observed or len(self._prefix_rows) > _PREFIX_LIMIT:
+            self._prefix_observed = observed
+            self._prefix_rows = {"": [0.0] + [NEG_INF] * len(observed)}
+            m = len(observed)
+            self._ends = [[(j - b, observed[j - b : j]) for b in range(min(MAX_BETA, j) + 1)]
+                          for j in range(m + 1)]
+        cache = self._prefix_rows
+        rows = [cache[""]]
+        for i in range(1, len(intended) + 1):
+            row = cache.get(intended[:i])
+            if row is None:
+                row = cache[intended[:i]] = self._next_row(intended, i, rows, observed)
             rows.append(row)
-        return rows[-1][m]
+        return rows[-1][-1]
+
+    def _next_row(self, intended: str, i: int, rows: list[list[float]], observed: str) -> list[float]:
+        """DP row after the first ``i`` intended characters, from the rows before it."""
+        alpha = intended[i - 1]
+        lps, prev = self._row(alpha), rows[i - 1]
+        row = []
+        for options in self._ends:
+            best = NEG_INF
+            for k, beta in options:
+                start = prev[k]
+                if start != NEG_INF:
+                    lp = lps.get(beta)
+                    if lp is None:
+                        lp = self.lp(alpha, beta)
+                    if start + lp > best:
+                        best = start + lp
+            row.append(best)
+        if i >= 2 and intended[i - 2 : i] in self._pair_rows:
+            self._add_pairs(self._pair_rows[intended[i - 2 : i]], rows[i - 2], row, observed)
+        return row
 
     @staticmethod
     def _add_pairs(betas: dict[str, float], prev: list[float], row: list[float], observed: str) -> None:

@@ -287,3 +287,16 @@ def test_logprob_edge_cases_do_not_crash(hand_model, observed, intended, finite)
 @pytest.mark.parametrize("observed", ["", "x" * 100, "\u200b" * 50])
 def test_rewrites_of_empty_or_very_long_tokens_are_empty(hand_model, observed):
     assert hand_model.rewrites(observed) == []
+
+
+def test_fast_scoring_matches_the_reference_viterbi_in_any_call_order():
+    table = SegmentTable.from_counts(
+        estimate_counts(_HAND_PAIRS)["single"],
+        {"ủa": {"tia": 5}, "ượ": {"ug": 4}}, {"ủa": 10, "ượ": 6},
+    )
+    observed = ["ctia", "cua", "dugc", "s6", "nudc", "ctia", "1a"]
+    intended = ["của", "cửa", "cũ", "được", "đuợc", "số", "sở", "nước", "nuốc", "là", "lá", ""]
+    for obs in observed:
+        for word in intended + intended[::-1]:
+            expected = segment_viterbi(word, obs, table.lp, table.pair_lp)[0]
+            assert table.score(word, obs) == pytest.approx(expected) or expected == -math.inf

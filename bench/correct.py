@@ -90,7 +90,9 @@ def pairs_figures(models, engine: str) -> list[dict]:
 
 
 def speed(models, text: str) -> float:
-    models.generator.cache.clear()
+    for generator in (models.generator, models.trusted_generator):
+        if generator is not None:
+            generator.cache.clear()
     start = time.perf_counter()
     correct(text, models=models)
     return len(syllable_tokens(text)) / (time.perf_counter() - start)

@@ -90,9 +90,7 @@ def pairs_figures(models, engine: str) -> list[dict]:
 
 
 def speed(models, text: str) -> float:
-    for generator in (models.generator, models.trusted_generator):
-        if generator is not None:
-            generator.cache.clear()
+    models.generator.cache.clear()
     start = time.perf_counter()
     correct(text, models=models)
     return len(syllable_tokens(text)) / (time.perf_counter() - start)

@@ -23,7 +23,6 @@ from pipeline.errors import ModelError
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 _ROMAN_LIKE = re.compile(r"^[IVXl1|]{1,6}$")
-TRUSTED = 0.5  # trust above which text is taken for our own "vie" OCR or clean text
 _ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 
 
@@ -72,13 +71,6 @@ class Models:
     channel_name: str
     generator: CandidateGenerator
     settings: CorrectorSettings
-    trusted_generator: CandidateGenerator | None = None
-
-    def generator_for(self, trust: float) -> CandidateGenerator:
-        """The generator whose channel fits the text: our own OCR (trusted text) or legacy OCR."""
-        if trust >= TRUSTED and self.trusted_generator is not None:
-            return self.trusted_generator
-        return self.generator
 
 
 def edits_to_jsonl(edits: tuple[Edit, ...] | list[Edit]) -> str:
@@ -93,16 +85,16 @@ def newest(directory: Path, pattern: str) -> Path:
     return found[-1]
 
 
-def _load_channels(models_dir: Path) -> tuple[Channel, Channel | None, str]:
-    """The learned channel model (all engines, and "vie" alone) when present, else the fallback."""
+def _load_channel(models_dir: Path) -> tuple[Channel, str]:
+    """The learned channel model when present, else the edit-distance fallback."""
     try:
         from pipeline.correct.channel import ChannelModel
     except ImportError:
-        return EditDistanceChannel(), None, "fallback edit distance (no pipeline.correct.channel)"
+        return EditDistanceChannel(), "fallback edit distance (no pipeline.correct.channel)"
     paths = sorted(models_dir.glob("channel*.json.gz"))
     if not paths:
-        return EditDistanceChannel(), None, "fallback edit distance (no models/channel* file)"
-    return ChannelModel.load(paths[-1]), ChannelModel.load(paths[-1], engine="vie"), paths[-1].name
+        return EditDistanceChannel(), "fallback edit distance (no models/channel* file)"
+    return ChannelModel.load(paths[-1]), paths[-1].name
 
 
 @lru_cache(maxsize=4)
@@ -111,10 +103,12 @@ def load_models(models_dir: Path = MODELS_DIR, dictionaries_dir: Path = DICTIONA
     """Load (once per arguments) the language model, dictionaries and channel model."""
     lm = load_language_model(newest(models_dir, "lm-trigram-*.npz"))
     lexicon = load_lexicon(lm, dictionaries_dir)
-    channel, vie_channel, name = (_load_channels(models_dir) if use_channel
-                                  else (EditDistanceChannel(), None, "fallback edit distance (asked for)"))
-    trusted = CandidateGenerator(lm, lexicon, vie_channel) if vie_channel is not None else None
-    return Models(lm, lexicon, channel, name, CandidateGenerator(lm, lexicon, channel), settings, trusted)
+    if use_channel:
+        channel, name = _load_channel(models_dir)
+    else:
+        channel, name = EditDistanceChannel(), "fallback edit distance (asked for)"
+    generator = CandidateGenerator(lm, lexicon, channel)
+    return Models(lm, lexicon, channel, name, generator, settings)
 
 
 def reliable_share(slots: list[Slot], lexicon: Lexicon) -> float:
@@ -151,19 +145,18 @@ def _roman(slot: Slot, following: Slot | None) -> str | None:
     return roman if _ROMAN.match(roman) else None
 
 
-def slot_candidates(models: Models, slots: list[Slot], trust: float = 0.0) -> list[CandidateSet]:
-    generator = models.generator_for(trust)
+def slot_candidates(models: Models, slots: list[Slot]) -> list[CandidateSet]:
     out = []
     for i, slot in enumerate(slots):
         following = slots[i + 1] if i + 1 < len(slots) else None
         roman = _roman(slot, following) if slot.is_word else None
         if roman is not None:
             cand = Candidate((roman,), (models.lm.id_of(roman.lower()),), 0.0, roman == slot.text)
-            out.append(generator.single(cand))
+            out.append(models.generator.single(cand))
         elif slot.is_word:
-            out.append(generator.for_slot(slot.text))
+            out.append(models.generator.for_slot(slot.text))
         else:
-            out.append(generator.fixed(slot.text))
+            out.append(models.generator.fixed(slot.text))
     return out
 
 
@@ -257,7 +250,7 @@ def correct(text: str, *, style: str = "new", models: Models | None = None) -> C
     settings = decoder_settings(models.settings, [s for unit in units for s in unit], models.lexicon)
     edits: list[Edit] = []
     for slots in units:
-        cands = slot_candidates(models, slots, settings.trust)
+        cands = slot_candidates(models, slots)
         chosen = decode(models.lm, cands, settings)
         outputs = [render(c[i], s.text, style, models.lexicon) for c, i, s in zip(cands, chosen, slots, strict=True)]
         edits += _edits_for(models, slots, cands, chosen, outputs, settings, style)

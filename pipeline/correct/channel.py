@@ -205,13 +205,17 @@ class SkeletonSearch:
                 if last + sigma in prefixes and score + lp > target.get(prefix + sigma, NEG_INF):
                     target[prefix + sigma] = score + lp
 
-    def _spaces(self, layer: dict[str, float]) -> None:
+    def _spaces(self, layer: dict[str, float]) -> bool:
+        """Add a lost space after every complete first syllable; True if any was added."""
+        added = False
         for word, score in list(layer.items()):
             if " " not in word and word in self.prior:
                 spaced = word + " "
                 value = score + self.prior[word] + self.merge_lp
                 if value > layer.get(spaced, NEG_INF):
                     layer[spaced] = value
+                    added = True
+        return added
 
     def _step(self, layer: dict[str, float], layers: list[dict[str, float]], j: int, observed: str) -> None:
         """All transitions that consume observed characters from position ``j``."""
@@ -236,8 +240,9 @@ class SkeletonSearch:
         layers[0][""] = 0.0
         for j in range(m + 1):
             self._extend(dict(layers[j]), layers[j], self.reverse.get("", []))  # dropped letters
-            self._spaces(layers[j])
             layers[j] = _prune(layers[j])
+            if self._spaces(layers[j]):
+                layers[j] = _prune(layers[j])
             self._step(layers[j], layers, j, observed)
         finals = [(s + self.prior[_last(w)], w) for w, s in layers[m].items() if _last(w) in self.prior]
         finals.sort(reverse=True)

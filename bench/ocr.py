@@ -97,7 +97,8 @@ def bench(samples: Path) -> list[dict]:
         raw_text, _, _, _ = run_vanthu(scan, Settings(preprocess=PreprocessSettings.none()))
         text, total, engine, pages = run_vanthu(scan, Settings())
         rows.append({
-            "sample": scan.name, "pages": pages,
+            "sample": scan.name, "pages": pages, "condition": scan.name.split(".")[-2],
+            "chars": len(" ".join(truth.split())),
             "cer_plain": cer(plain, truth), "cer_no_prep": cer(raw_text, truth), "cer_vanthu": cer(text, truth),
             "s_per_page_plain": plain_s / pages, "s_per_page_vanthu": total / pages,
             "outside_share": (total - engine) / engine if engine else float("nan"),
@@ -125,8 +126,24 @@ def main() -> None:
     rows = bench(args.samples)
     if not rows:
         sys.exit(f"no scans with NAME.gt.txt ground truth in {args.samples}")
+    print()
+    print(summary(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
+
+
+def summary(rows: list[dict]) -> str:
+    """CER per condition over all its samples (errors / characters), plain vs vanthu."""
+    lines = [f"{'condition':12} {'samples':>7} {'CER plain':>9} {'vanthu':>8} {'ratio':>6} {'outside (mean)':>15}"]
+    for cond in sorted({r["condition"] for r in rows}):
+        group = [r for r in rows if r["condition"] == cond]
+        chars = sum(r["chars"] for r in group)
+        plain = sum(r["cer_plain"] * r["chars"] for r in group) / chars
+        ours = sum(r["cer_vanthu"] * r["chars"] for r in group) / chars
+        outside = sum(r["outside_share"] for r in group) / len(group)
+        ratio = f"{ours / plain:6.2f}" if plain else "     -"
+        lines.append(f"{cond:12} {len(group):7d} {plain:9.2%} {ours:8.2%} {ratio} {outside:15.1%}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

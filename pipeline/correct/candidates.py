@@ -192,16 +192,38 @@ class CandidateGenerator:
                 out[(word,)] = self.channel.logprob(lower, word)
         return out
 
-    def _best_words(self, part: str, limit: int = 3) -> list[tuple[str, float]]:
-        words = [(w, self.channel.logprob(part, w)) for w in self.lexicon.words_for(skeleton(part))]
+    def _part_words(self, part: str, limit: int) -> list[tuple[str, float]]:
+        """Best words for one side of a split: same skeleton, else the channel's rewrites."""
+        skeletons = [skeleton(part)]
+        if skeletons[0] not in self.lexicon.by_skeleton:
+            skeletons = [sk for sk, _ in self.channel.rewrites(part, limit=3)]
+        words = [(w, self.channel.logprob(part, w)) for sk in skeletons for w in self.lexicon.words_for(sk)]
         words.sort(key=lambda kv: -(kv[1] + PRIOR_WEIGHT * self._prior(kv[0])))
         return words[:limit]
 
+    def _split_score(self, lower: str, left: tuple[str, str, float], right: tuple[str, str, float]) -> float:
+        """Channel score of reading ``lower`` as two words: both sides and a lost space.
+
+        (The learned channel can score the pair with its space directly; measured, that made
+        more wrong splits than this product, so it is not used.)
+        """
+        return left[2] + right[2] + SPLIT_LOGPROB
+
     def _splits(self, lower: str) -> dict[tuple[str, ...], float]:
-        """Two-word readings of a glued token: digits|letters, or two known skeletons."""
+        """Two-word readings of a glued token: digits|letters, or two words."""
         out: dict[tuple[str, ...], float] = {}
         if len(lower) < 3 or (self.lexicon.is_known(lower) and lower.isalpha()):
             return out
+        for cut in range(1, len(lower)):
+            left, right = lower[:cut], lower[cut:]
+            if left.isdigit() and right.isalpha():
+                for word, score in self._part_words(right, 3):
+                    out[(left, word)] = score + DIGIT_SPLIT_LOGPROB
+            elif not left.isdigit() and not right.isdigit() and min(len(left), len(right)) >= 2:
+                for lw, ls in self._part_words(left, 2):
+                    for rw, rs in self._part_words(right, 2):
+                        out[(lw, rw)] = self._split_score(lower, (left, lw, ls), (right, rw, rs))
+        return out
         for cut in range(1, len(lower)):
             left, right = lower[:cut], lower[cut:]
             if left.isdigit() and right.isalpha():

@@ -98,7 +98,8 @@ def test_clean_png_matches_the_renderer_today(rec):
 
 
 @pytest.mark.tesseract
-def test_tesseract_reads_a_photocopied_sample(monkeypatch):
+def test_the_photocopy_sample_is_hard_for_plain_tesseract_but_not_destroyed(monkeypatch):
+    """The issue measures plain Tesseract at about 5% CER on real photocopies."""
     pytesseract = pytest.importorskip("pytesseract")
     try:
         if "vie" not in pytesseract.get_languages():
@@ -111,4 +112,4 @@ def test_tesseract_reads_a_photocopied_sample(monkeypatch):
     name = "kehoach-tunghia-2023.p2.photocopy"
     with Image.open(SAMPLES / f"{name}.png") as image:
         hypothesis = pytesseract.image_to_string(image, lang="vie", config="--dpi 300")
-    assert cer(hypothesis, (SAMPLES / f"{name}.gt.txt").read_text(encoding="utf-8")) < 0.02
+    assert 0.02 < cer(hypothesis, (SAMPLES / f"{name}.gt.txt").read_text(encoding="utf-8")) < 0.10

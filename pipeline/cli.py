@@ -146,8 +146,16 @@ def ocr(files: tuple[Path, ...], output_dir: Path | None, formats: tuple[str, ..
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", default=Path("vanthu-out"), show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder for the outputs.")
+@click.option("-w", "--workers", default=1, show_default=True, type=click.IntRange(1, 256),
+              help="Documents processed in parallel (worker processes, one Tesseract thread each).")
+@click.option("--force", is_flag=True, help="Process again documents already done.")
+@click.option("--progress", "progress_mode", type=click.Choice(["bar", "json", "none"]), default="bar",
+              show_default=True, help="A progress bar (on a terminal), JSON lines on standard error, or nothing.")
+@click.option("--scheduler", metavar="tcp://HOST:8786",
+              help="Send the documents to this Dask distributed scheduler instead of local workers.")
 @ocr_options
-def process(inputs: tuple[Path, ...], output_dir: Path, **opts) -> None:
+def process(inputs: tuple[Path, ...], output_dir: Path, workers: int, force: bool, progress_mode: str,
+            scheduler: str | None, **opts) -> None:
     """Run the whole pipeline on files and folders (searched recursively).
 
     Scans are OCRed; text files OCRed earlier go straight on; then every text is
@@ -155,30 +163,42 @@ def process(inputs: tuple[Path, ...], output_dir: Path, **opts) -> None:
     cited documents extracted. For each document NAME the output folder gets
     NAME.raw.txt (as read), NAME.txt (corrected), NAME.edits.jsonl (every correction),
     NAME.json (structure and citations) and, for scans, NAME.words.json (words, boxes,
-    confidences). NAME is the file's name without its extension, or with it where two
-    inputs would otherwise share a NAME.
+    confidences). NAME is the file's name without its extension; where two inputs would
+    share a NAME, their folders are made part of it.
+
+    A document that cannot be read is reported and skipped; the run goes on and the exit
+    code is 5 at the end. Ctrl-C once finishes the documents in flight; twice abandons them.
 
     \b
-    Example:
+    Examples:
       vanthu process samples/ -o out/
+      vanthu process /archive/scans -o out/ --workers 2 --progress json
     """
-    from pipeline import spine
+    from pipeline import batch
     from pipeline.ocr.tesseract import check_environment
+    from pipeline.progress import Progress
+    from pipeline.spine import needs_ocr
 
     settings = _settings(**opts)
-    files = collect_inputs(inputs)
-    if any(spine.needs_ocr(f) for f in files):
+    files = batch.find_documents(inputs)
+    if not scheduler and any(needs_ocr(f) for f in files):
         check_environment(settings.ocr)
-    failures = Failures()
-    names = output_names(files)
-    for path in _progress(files, "Documents"):
-        try:
-            result = spine.process_document(path, output_dir, settings, name=names[path])
-            click.echo(f"{path}: {result.pages} page(s) -> {', '.join(result.outputs)}", err=True)
-        except VanthuError as e:
-            failures.record(str(path), e)
-    click.echo(f"{len(files) - len(failures.items)} of {len(files)} document(s) processed into {output_dir}", err=True)
-    failures.finish(len(files))
+    output_dir.mkdir(parents=True, exist_ok=True)
+    jobs = batch.make_jobs(files, output_dir, settings)
+    progress = Progress(progress_mode)
+    try:
+        summary = batch.run_batch(jobs, batch.FilesOnly(), workers=workers, force=force, scheduler=scheduler,
+                                  on_start=progress.begin, on_outcome=progress.update)
+    finally:
+        progress.close()
+    for line in summary.lines():
+        click.echo(line, err=True)
+    if summary.interrupted:
+        raise KeyboardInterrupt
+    if summary.failed:
+        if summary.total == 1:
+            raise summary.failures[0].error()
+        raise PartialFailure(f"{summary.failed} of {summary.total} documents failed; the others were processed")
 
 
 @cli.command("correct")
@@ -258,28 +278,6 @@ def summarize_structure(data: dict) -> str:
         lines.append(f"  {c.get('type') or '?':12} {c['symbol']:24} {c.get('date') or '':10} "
                      f"{c.get('issuer') or ''}  ({len(c.get('mentions', []))} mention(s))")
     return "\n".join(lines)
-
-
-def output_names(files: Sequence[Path]) -> dict[Path, str]:
-    """Each input's output NAME: its stem, or its full name where stems collide."""
-    stems = [f.stem for f in files]
-    return {f: f.stem if stems.count(f.stem) == 1 else f.name for f in files}
-
-
-def collect_inputs(inputs: Iterable[Path]) -> list[Path]:
-    """Files named, plus the supported files found under folders named (sorted, recursive)."""
-    from pipeline.ingest import SUPPORTED_SUFFIXES
-
-    files: list[Path] = []
-    for item in inputs:
-        if item.is_dir():
-            files.extend(sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                                and not p.name.startswith(".") and not p.name.endswith(".gt.txt")))
-        else:
-            files.append(item)
-    if not files:
-        raise InputFileError(", ".join(map(str, inputs)), "no scans or text files found")
-    return files
 
 
 def main(argv: Sequence[str] | None = None) -> int:

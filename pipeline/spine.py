@@ -109,9 +109,32 @@ def read_document_text(path: Path, settings: Settings) -> tuple[str, list[OcrPag
     return outputs.to_text(pages), pages
 
 
+@dataclass(frozen=True, slots=True)
+class PageSummary:
+    """What the store keeps of an OCRed page."""
+
+    page_number: int
+    mean_confidence: float  # 0-100; -1 when no word was read
+    preprocessing: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessedDocument:
+    """Everything one document gave: texts, edits, structure, and the files written."""
+
+    source: str
+    name: str
+    pages: tuple[PageSummary, ...]  # empty for text inputs
+    raw_text: str
+    corrected_text: str
+    edits: tuple  # tuple[pipeline.correct.Edit, ...]
+    structure: dict  # pipeline.extract.structure_to_dict(), schema-valid
+    outputs: tuple[str, ...]
+
+
 def process_document(
     path: Path, out_dir: Path, settings: Settings = Settings(), *, name: str | None = None
-) -> DocumentResult:
+) -> ProcessedDocument:
     """The end-to-end job on one input: read (OCR) -> correct -> extract -> write the outputs.
 
     Written to ``out_dir`` (NAME is ``name``, by default the file's stem): NAME.raw.txt
@@ -119,13 +142,26 @@ def process_document(
     NAME.json (header, sections, citations) and, for scans, NAME.words.json (pages, lines,
     words with boxes and confidences).
     """
-    from pipeline.correct import correct, edits_to_jsonl
+    from pipeline.correct import correct
     from pipeline.extract import extract, structure_to_dict, validate_structure_dict
 
+    name = name or path.stem
     raw, pages = read_document_text(path, settings)
     corrected = correct(raw)
     structure = structure_to_dict(extract(corrected.text))
     validate_structure_dict(structure)
+    written = _write_outputs(out_dir, name, path, raw, corrected, structure, pages)
+    summaries = tuple(PageSummary(p.page_number, p.mean_confidence, p.steps) for p in pages)
+    return ProcessedDocument(
+        source=str(path), name=name, pages=summaries, raw_text=raw, corrected_text=corrected.text,
+        edits=corrected.edits, structure=structure, outputs=written,
+    )
+
+
+def _write_outputs(out_dir: Path, name: str, path: Path, raw: str, corrected, structure: dict,
+                   pages: Sequence[OcrPage]) -> tuple[str, ...]:
+    from pipeline.correct import edits_to_jsonl
+
     files = {
         ".raw.txt": raw,
         ".txt": corrected.text,
@@ -134,12 +170,9 @@ def process_document(
     }
     if pages:
         files[".words.json"] = outputs.to_json(pages, str(path))
-    written = []
     for suffix, content in files.items():
-        target = out_dir / ((name or path.stem) + suffix)
-        atomic_write(target, content)
-        written.append(str(target))
-    return DocumentResult(source=str(path), pages=max(1, len(pages)), outputs=tuple(written))
+        atomic_write(out_dir / (name + suffix), content)
+    return tuple(str(out_dir / (name + suffix)) for suffix in files)
 
 
 def needs_ocr(path: Path) -> bool:

@@ -77,7 +77,7 @@ def test_process_takes_text_inputs_without_tesseract(tmp_path, capsys):
 
 
 def test_inputs_sharing_a_stem_get_distinct_output_names(tmp_path):
-    from pipeline.cli import output_names
+    from pipeline.batch import output_names
 
-    a, b, c = tmp_path / "x" / "r.png", tmp_path / "y" / "r.pdf", tmp_path / "s.txt"
-    assert output_names([a, b, c]) == {a: "r.png", b: "r.pdf", c: "s"}
+    a, b, c, d = tmp_path / "x" / "r.png", tmp_path / "y" / "r.pdf", tmp_path / "y" / "r.png", tmp_path / "s.txt"
+    assert output_names([a, b, c, d]) == {a: "x__r.png", b: "y__r.pdf", c: "y__r.png", d: "s"}

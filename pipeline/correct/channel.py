@@ -95,11 +95,14 @@ def read_model_file(path: Path) -> dict[str, Any]:
         raise ModelError(f"cannot read channel model {path}: {exc}") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ModelError(f"{path} is not a {FORMAT} model file")
+    missing = {"engines", "skeletons"} - set(data)
+    if missing:
+        raise ModelError(f"channel model {path} lacks {sorted(missing)}")
     return data
 
 
 def engine_counts(data: Mapping[str, Any], engine: str) -> list[Mapping[str, Any]]:
-    """The per-engine count blocks that make up ``engine`` ("mix" pools all of them)."""
+    """The per-engine count blocks that make up ``engine`` ("mix": all of them)."""
     engines = data["engines"]
     if engine == "mix":
         return list(engines.values())

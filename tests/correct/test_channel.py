@@ -247,7 +247,11 @@ def test_missing_model_dir_raises_model_error(tmp_path: Path):
         default_model_path(tmp_path)
 
 
-@pytest.mark.parametrize("content", [b"not gzip", gzip.compress(b'{"format": "other"}')])
+@pytest.mark.parametrize(
+    "content",
+    [b"not gzip", gzip.compress(b'{"format": "other"}'),
+     gzip.compress(json.dumps({"format": FORMAT, "engines": {}}).encode()), gzip.compress(b"[1, 2")],
+)
 def test_bad_model_file_raises_model_error(tmp_path: Path, content: bytes):
     path = tmp_path / "channel-bad.json.gz"
     path.write_bytes(content)
@@ -257,7 +261,8 @@ def test_bad_model_file_raises_model_error(tmp_path: Path, content: bytes):
 
 def test_unknown_engine_raises_model_error(tmp_path: Path):
     path = tmp_path / "channel-x.json.gz"
-    path.write_bytes(gzip.compress(json.dumps({"format": FORMAT, "engines": {}}).encode()))
+    data = {"format": FORMAT, "engines": {}, "skeletons": {}}
+    path.write_bytes(gzip.compress(json.dumps(data).encode()))
     with pytest.raises(ModelError):
         ChannelModel.load(path, engine="eng")
 

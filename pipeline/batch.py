@@ -308,7 +308,7 @@ def _dask_outcomes(jobs: Sequence[Job], scheduler: str, interrupts: Interrupts) 
         from pipeline.errors import MissingDependencyError
 
         raise MissingDependencyError("running on a cluster needs Dask", hint="pip install 'dask[distributed]'") from e
-    with Client(scheduler, set_as_default=False) as client:
+    with Client(scheduler) as client:
         futures = client.map(run_job, list(jobs), pure=False)
         try:
             for future in as_completed(futures):

@@ -82,3 +82,15 @@ def test_an_unexpected_exception_is_an_outcome_not_a_crash(tmp_path, monkeypatch
     (job,) = batch.make_jobs([doc], tmp_path, Settings())
     outcome = batch.run_job(job)
     assert not outcome.ok and outcome.error_class == "ZeroDivisionError" and outcome.stage == "unexpected"
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_processes_the_same_jobs(archive, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    jobs = batch.make_jobs(batch.find_documents([archive]), tmp_path / "out", Settings())
+    sink = MemorySink()
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        summary = batch.run_batch(jobs, sink, scheduler=cluster.scheduler_address)
+    assert (summary.done, summary.failed) == (3, 1)
+    assert {o.job.path.name for o in sink.saved} == {"bc0.txt", "bc1.txt", "bc2.txt", "empty.png"}

@@ -33,6 +33,23 @@ def run_checks() -> Iterator[Check]:
     yield from _check_tesseract()
     for module, package in PYTHON_PACKAGES:
         yield _check_module(module, package)
+    yield _check_models()
+
+
+def _check_models() -> Check:
+    """The corrector's language model, dictionaries and channel model load."""
+    import time
+
+    start = time.perf_counter()
+    try:
+        from pipeline.correct import load_models
+
+        models = load_models()
+    except VanthuError as e:
+        return Check("corrector models", False, e.message, e.hint or "python scripts/build_models.py")
+    return Check("corrector models", True,
+                 f"language model and dictionaries, channel: {models.channel_name} "
+                 f"(loaded in {time.perf_counter() - start:.1f} s)")
 
 
 def _check_module(module: str, package: str) -> Check:

@@ -43,7 +43,9 @@ from pipeline.errors import ModelError
 FORMAT = "vanthu-channel/1"
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 ENGINES = ("eng", "vie")
-_CACHE_LIMIT = 1_000_000
+_CACHE_LIMIT = 300_000  # logprob results kept (~60 MB at most)
+_SEARCH_CACHE_LIMIT = 20_000  # rewrites results kept, each at most MAX_REWRITES long
+MAX_REWRITES = 40
 
 __all__ = ["ChannelModel", "default_model_path", "engine_for_text", "estimate_counts",
            "read_model_file"]
@@ -249,8 +251,8 @@ class SkeletonSearch:
             self._step(layers[j], layers, j, observed)
         finals = [(s + self.prior[_last(w)], w) for w, s in layers[m].items() if _last(w) in self.prior]
         finals.sort(reverse=True)
-        result = [(w, s) for s, w in finals]
-        if len(self._cache) > _CACHE_LIMIT // 10:
+        result = [(w, s) for s, w in finals[:MAX_REWRITES]]
+        if len(self._cache) > _SEARCH_CACHE_LIMIT:
             self._cache.clear()
         self._cache[observed] = result
         return result
@@ -318,7 +320,8 @@ class ChannelModel:
         """Likeliest syllable skeletons behind an observed token, best first, each with
         log P(observed | skeleton) + log P(skeleton) (the skeleton's corpus frequency):
         "ctia" -> [("cua", ...), ...]. A skeleton may hold one space where the OCR lost a
-        word boundary ("congtac" -> "cong tac"). Empty for an empty or very long token."""
+        word boundary ("congtac" -> "cong tac"). At most :data:`MAX_REWRITES`; none for an
+        empty or very long token."""
         return self._search.search(observed.lower())[:limit]
 
 

@@ -51,7 +51,7 @@ CORPUS_SHARES = {"phapdien-train.txt.xz": 0.7, "laws-vlc.txt.xz": 0.1, "viwiki-2
 CORPUS_CHARS = {"phapdien-train.txt.xz": 75e6, "laws-vlc.txt.xz": 5.4e6, "viwiki-2017.txt.xz": 61e6}
 HELDOUT_SHARE = 0.01
 PARAGRAPH_CHARS = (40, 1500)
-CHARS_PER_PAGE = 2400  # a little more than a 13 pt page holds, so no page runs short
+CHARS_PER_PAGE = 2400  # text per page: 30-45 printed lines, most of a page at 12-14 pt
 PSM = 4
 TESSERACT_TIMEOUT_S = 120
 

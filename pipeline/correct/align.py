@@ -77,8 +77,8 @@ def align_lines(
 ) -> list[tuple[int, int]]:
     """Index pairs (observed line, intended line) of a monotone alignment of two line lists.
 
-    A pair costs the normalised skeleton distance of the two lines, skipping a line costs 1;
-    only pairs closer than ``max_distance`` are returned.
+    A pair costs the normalised skeleton distance of the two lines and is allowed only when
+    that is below ``max_distance``; skipping a line costs 1.
     """
     n, m = len(observed), len(intended)
     cost = [[0.0] * (m + 1) for _ in range(n + 1)]
@@ -89,7 +89,9 @@ def align_lines(
                 continue
             options = []
             if i and j:
-                options.append((cost[i - 1][j - 1] + _distance(observed[i - 1], intended[j - 1]), 1))
+                distance = _distance(observed[i - 1], intended[j - 1])
+                if distance < max_distance:  # a worse pair would cost less than two skips
+                    options.append((cost[i - 1][j - 1] + distance, 1))
             if i:
                 options.append((cost[i - 1][j] + 1.0, 2))
             if j:
@@ -100,8 +102,7 @@ def align_lines(
     while i or j:
         step = back[i][j]
         if step == 1:
-            if _distance(observed[i - 1], intended[j - 1]) < max_distance:
-                pairs.append((i - 1, j - 1))
+            pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1
         elif step == 2:
             i -= 1

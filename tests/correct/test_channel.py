@@ -306,3 +306,61 @@ def test_fast_scoring_matches_the_reference_viterbi_in_any_call_order():
             expected = segment_viterbi(word, obs, table.lp, table.pair_lp)[0]
             got = table.score(word, obs)
             assert got == expected if math.isinf(expected) else got == pytest.approx(expected)
+
+
+# --------------------------------------------------------------------------- pair making
+
+
+def _script(name: str):
+    """A module of ``scripts/`` (not a package), imported by path."""
+    import importlib.util
+    import sys
+
+    module_name = f"_vanthu_scripts_{name}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    path = Path(__file__).resolve().parents[2] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_page_pairs_align_ocr_lines_and_drop_noise():
+    make_pairs = _script("make_pairs")
+    ocr = "Két qua danh gia\n\n|| ~~ ..\ncta UBND tinh\n"
+    truth = ["Kết quả đánh giá", "của UBND tỉnh", "dân vận"]
+    assert make_pairs.page_pairs(ocr, truth) == [
+        ("Két qua danh gia", "Kết quả đánh giá"), ("cta UBND tinh", "của UBND tỉnh")
+    ]
+
+
+def test_plan_pages_cycles_fonts_and_conditions():
+    make_pairs = _script("make_pairs")
+    jobs = make_pairs.plan_pages("train", 12, seed=7, conditions=("clean", "fax"))
+    assert {(j.font, j.condition) for j in jobs[:4]} == {
+        (f, c) for f in make_pairs.FONTS for c in ("clean", "fax")
+    }
+    assert len({j.page_id for j in jobs}) == 12
+    assert jobs == make_pairs.plan_pages("train", 12, seed=7, conditions=("clean", "fax"))
+
+
+@pytest.mark.tesseract
+def test_legacy_ocr_of_a_rendered_page_is_explained_by_the_shipped_model(clean_page, tmp_path):
+    make_pairs = _script("make_pairs")
+    image, dpi, text = clean_page
+    path = tmp_path / "page.png"
+    image.save(path, dpi=(dpi, dpi))
+    pairs = make_pairs.page_pairs(make_pairs.run_tesseract(path, "eng"), text.split("\n"))
+    assert len(pairs) >= 5
+    model = ChannelModel.load(engine="eng")
+    found = total = 0
+    for observed_line, intended_line in pairs:
+        for step in align_tokens(line_tokens(observed_line), line_tokens(intended_line)):
+            if step.kind == "match" and step.intended[0].isalpha():
+                total += 1
+                top = [s for s, _ in model.rewrites(step.observed[0], 5)]
+                found += skeleton(step.intended[0]) in top
+    assert total >= 60 and found / total >= 0.9

@@ -164,7 +164,9 @@ def words_by_skeleton(syllables: Counter[str]) -> dict[str, list[tuple[str, floa
 
 
 def restore_accuracy(
-    model: ChannelModel, line_pairs: list[tuple[str, str]], words: dict[str, list[tuple[str, float]]]
+    model: ChannelModel,
+    line_pairs: list[tuple[str, str]],
+    words: dict[str, list[tuple[str, float]]],
 ) -> dict[str, float]:
     """No-context restoration of single syllables: share of true syllables that come out right
     (tone placement ignored) when kept as they are, when replaced by the commonest word of

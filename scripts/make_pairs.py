@@ -74,8 +74,8 @@ def plan_pages(
     rng = random.Random(f"{seed}-{split}")
     combos = list(itertools.product(FONTS, conditions))
     return [
-        PageJob(f"{split}-s{seed}-{k:04d}", *combos[k % len(combos)], rng.choice((12.0, 13.0, 14.0)),
-                rng.randrange(2**31))
+        PageJob(f"{split}-s{seed}-{k:04d}", *combos[k % len(combos)],
+                rng.choice((12.0, 13.0, 14.0)), rng.randrange(2**31))
         for k in range(pages)
     ]
 
@@ -164,7 +164,8 @@ def make_pairs(run: RunSettings, out_dir: Path) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     split, pages, seed, engines = run.split, run.pages, run.seed, run.engines
     jobs = plan_pages(split, pages, seed, run.conditions)
-    paragraphs = upper_some(sample_paragraphs(split, CHARS_PER_PAGE * pages, seed), run.upper_share, seed)
+    paragraphs = sample_paragraphs(split, CHARS_PER_PAGE * pages, seed)
+    paragraphs = upper_some(paragraphs, run.upper_share, seed)
     mode = "a" if run.append else "w"
     outputs = {e: open(out_dir / f"{split}-{e}.tsv", mode, encoding="utf-8") for e in engines}
     counts = {e: 0 for e in engines}
@@ -180,7 +181,8 @@ def make_pairs(run: RunSettings, out_dir: Path) -> dict:
             for engine in engines:
                 pairs = page_pairs(run_tesseract(image_path, engine), true_lines)
                 for ocr_line, true_line in pairs:
-                    outputs[engine].write(f"{job.page_id}\t{_clean(ocr_line)}\t{_clean(true_line)}\n")
+                    row = f"{job.page_id}\t{_clean(ocr_line)}\t{_clean(true_line)}\n"
+                    outputs[engine].write(row)
                 outputs[engine].flush()
                 counts[engine] += len(pairs)
             done.append(job)

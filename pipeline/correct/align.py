@@ -360,7 +360,9 @@ class SegmentTable:
             rows.append(row)
         return rows[-1][-1]
 
-    def _next_row(self, intended: str, i: int, rows: list[list[float]], observed: str) -> list[float]:
+    def _next_row(
+        self, intended: str, i: int, rows: list[list[float]], observed: str
+    ) -> list[float]:
         """DP row after the first ``i`` intended characters, from the rows before it."""
         alpha = intended[i - 1]
         lps, prev = self._row(alpha), rows[i - 1]
@@ -381,7 +383,9 @@ class SegmentTable:
         return row
 
     @staticmethod
-    def _add_pairs(betas: dict[str, float], prev: list[float], row: list[float], observed: str) -> None:
+    def _add_pairs(
+        betas: dict[str, float], prev: list[float], row: list[float], observed: str
+    ) -> None:
         for beta, lp in betas.items():
             for j in range(len(beta), len(observed) + 1):
                 start = prev[j - len(beta)]

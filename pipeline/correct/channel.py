@@ -119,7 +119,8 @@ def token_logprobs(blocks: Iterable[Mapping[str, Any]]) -> tuple[float, float]:
     for block in blocks:
         steps.update(block["token_steps"])
     tokens = max(1, steps["match"] + 2 * steps["merge"] + steps["split"] + steps["delete"])
-    return math.log((steps["merge"] + 1) / (tokens + 2)), math.log((steps["split"] + 1) / (tokens + 2))
+    merged, split = steps["merge"] + 1, steps["split"] + 1
+    return math.log(merged / (tokens + 2)), math.log(split / (tokens + 2))
 
 
 def build_tables(blocks: list[Mapping[str, Any]]) -> tuple[SegmentTable, SegmentTable]:
@@ -196,7 +197,8 @@ class SkeletonSearch:
         """Every letter as the source of one observed character, by smoothed probability."""
         found = self._generic.get(char)
         if found is None:
-            found = sorted(((s, self.table.lp(s, char)) for s in self.alphabet), key=lambda c: -c[1])
+            found = [(s, self.table.lp(s, char)) for s in self.alphabet]
+            found.sort(key=lambda c: -c[1])
             self._generic[char] = found
         return found
 
@@ -222,7 +224,9 @@ class SkeletonSearch:
                     added = True
         return added
 
-    def _step(self, layer: dict[str, float], layers: list[dict[str, float]], j: int, observed: str) -> None:
+    def _step(
+        self, layer: dict[str, float], layers: list[dict[str, float]], j: int, observed: str
+    ) -> None:
         """All transitions that consume observed characters from position ``j``."""
         if j < len(observed):
             top = dict(list(layer.items())[:GENERIC_BEAM])
@@ -249,7 +253,8 @@ class SkeletonSearch:
             if self._spaces(layers[j]):
                 layers[j] = _prune(layers[j])
             self._step(layers[j], layers, j, observed)
-        finals = [(s + self.prior[_last(w)], w) for w, s in layers[m].items() if _last(w) in self.prior]
+        prior = self.prior
+        finals = [(s + prior[_last(w)], w) for w, s in layers[m].items() if _last(w) in prior]
         finals.sort(reverse=True)
         result = [(w, s) for s, w in finals[:MAX_REWRITES]]
         if len(self._cache) > _SEARCH_CACHE_LIMIT:

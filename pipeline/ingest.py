@@ -190,9 +190,12 @@ def _open_pdf(path: Path):  # -> pdfium.PdfDocument
 
 def _why_pdf_fails(path: Path) -> str:
     """PDFium's error codes are unreliable (a stale global); ask pypdf what is wrong instead."""
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its warnings would repeat our message
     try:
         reader = PdfReader(path)
         if reader.is_encrypted:

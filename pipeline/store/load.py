@@ -1,0 +1,182 @@
+"""Records -> pandas DataFrames -> rows of the existing tables, one transaction per batch.
+
+Saving a report whose sha256 is stored already deletes that report's rows and inserts the new
+ones in the same transaction, so a failure part-way leaves the previous state.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from pipeline.store import text as tk
+from pipeline.store.records import DocumentRecord
+
+CHILD_TABLES = ("pages", "sections", "citations", "corrections", "search_docs")
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _year(date: str | None, year: int | None = None) -> int | None:
+    return int(date[:4]) if date else year
+
+
+def report_row(doc: DocumentRecord, run_id: int | None) -> dict:
+    """The ``reports`` row of one record (header fields from the structure's ``document``)."""
+    head = doc.structure.get("document") or {}
+    signer = head.get("signer") or {}
+    return {
+        "sha256": doc.sha256, "file": doc.source, "pages": len(doc.pages),
+        **{k: head.get(k) for k in ("issuer", "type", "symbol", "number", "date", "place", "title", "subject")},
+        "year": _year(head.get("date")),
+        "signer": " ".join(filter(None, [signer.get("title"), signer.get("name")])) or None,
+        "status": "ok", "processed_at": now_iso(), "run_id": run_id,
+        "pipeline_version": doc.pipeline_version,
+        "model_versions": json.dumps(doc.model_versions, ensure_ascii=False, sort_keys=True),
+        "raw_text": doc.raw_text, "corrected_text": doc.corrected_text,
+        "structure": json.dumps(doc.structure, ensure_ascii=False),
+    }
+
+
+def _walk_sections(sections: list[dict], parent: int | None, prefix: str) -> Iterator[tuple[int | None, str, dict]]:
+    for sec in sections:
+        path = f"{prefix}.{sec['number']}" if prefix else str(sec["number"])
+        yield parent, path, sec
+        yield from _walk_sections(sec.get("children", []), id(sec), path)
+
+
+def section_rows(doc: DocumentRecord) -> list[dict]:
+    """Sections in document order; ``path`` like ``"II.2"``, parents by ordinal."""
+    ordinal_of: dict[int, int] = {}
+    rows = []
+    for ordinal, (parent, path, sec) in enumerate(_walk_sections(doc.structure.get("sections", []), None, "")):
+        ordinal_of[id(sec)] = ordinal
+        rows.append({
+            "ordinal": ordinal, "parent_ordinal": ordinal_of.get(parent) if parent else None, "path": path,
+            **{k: sec.get(k) for k in ("kind", "number", "printed_number", "title", "level",
+                                       "start_line", "end_line", "text")},
+        })
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class DocKey:
+    """The identity of a document: canonical symbol, issuer key and date, together."""
+
+    symbol: str
+    issuer_key: str
+    date_key: str
+
+
+def cited_document_row(citation: dict, report_head: dict) -> dict:
+    """A ``cited_documents`` row; an issuer not named is the citing body's own when the
+    symbol carries the same body code (a body cites its own documents without naming itself)."""
+    symbol = tk.canonical_symbol(citation.get("symbol"))
+    if not symbol:
+        symbol = "~" + " ".join(tk.words(f"{citation.get('type') or ''} {citation.get('subject') or ''}"))
+    issuer, inferred = citation.get("issuer"), False
+    own_code = tk.issuer_code(report_head.get("symbol"))
+    if not issuer and own_code and tk.issuer_code(symbol) == own_code and report_head.get("issuer"):
+        issuer, inferred = report_head["issuer"], True
+    return {
+        "symbol": symbol, "issuer_key": tk.issuer_key(issuer), "date_key": citation.get("date") or "",
+        "issuer": issuer, "issuer_inferred": inferred, "date": citation.get("date"),
+        "year": _year(citation.get("date"), citation.get("year")),
+        **{k: citation.get(k) for k in ("type", "type_code", "issuer_code", "number", "system", "subject")},
+        "archived_report_id": None,
+    }
+
+
+def own_document_row(head: dict) -> dict | None:
+    """The report itself as a document others may cite (None without a symbol)."""
+    if not head.get("symbol"):
+        return None
+    return cited_document_row({**head, "year": _year(head.get("date"))}, {})
+
+
+def key_of(row: dict) -> DocKey:
+    return DocKey(row["symbol"], row["issuer_key"], row["date_key"])
+
+
+def cited_rows(doc: DocumentRecord) -> list[dict]:
+    """The ``cited_documents`` row of each citation of ``doc``, in order."""
+    head = doc.structure.get("document") or {}
+    return [cited_document_row(c, head) for c in doc.structure.get("citations", [])]
+
+
+def mention_rows(doc: DocumentRecord, cited: list[dict] | None = None) -> list[tuple[DocKey, dict]]:
+    """Each mention of each citation, with the key of the document it cites."""
+    cited = cited if cited is not None else cited_rows(doc)
+    out = []
+    for citation, row in zip(doc.structure.get("citations", []), cited):
+        key = key_of(row)
+        for m in citation.get("mentions", []):
+            out.append((key, {
+                "line": m.get("line"), "section_path": ".".join(m.get("section") or []),
+                "sentence": m.get("sentence"), "relation": m.get("relation"),
+                "text": m.get("text"), "type_word": m.get("type_word"),
+            }))
+    return out
+
+
+def correction_rows(doc: DocumentRecord) -> list[dict]:
+    return [{
+        "line": e.line, "column_index": e.column, "original": e.original, "correction": e.correction,
+        "confidence": e.confidence, "alternatives": json.dumps([list(a) for a in e.alternatives], ensure_ascii=False),
+    } for e in doc.edits]
+
+
+def page_rows(doc: DocumentRecord) -> list[dict]:
+    return [{"page_number": p.page_number, "mean_confidence": p.mean_confidence,
+             "preprocessing": ",".join(p.preprocessing)} for p in doc.pages]
+
+
+def search_rows(head: dict, sections: list[dict], mentions: list[dict]) -> list[dict]:
+    """What full-text search sees: the header, each section's text, each mention's sentence."""
+    header = " ".join(filter(None, [head.get("type"), head.get("symbol"), head.get("issuer"),
+                                    head.get("subject")]))
+    rows = [{"kind": "report", "ref": head.get("symbol"), "text": header}] if header else []
+    rows += [{"kind": "section", "ref": s["path"], "text": s["text"]} for s in sections if s.get("text")]
+    seen = set()
+    for m in mentions:
+        if m.get("sentence") and m["sentence"] not in seen:
+            seen.add(m["sentence"])
+            rows.append({"kind": "mention", "ref": str(m.get("line")), "text": m["sentence"]})
+    for r in rows:
+        r["plain"] = tk.fold(r["text"])
+    return rows
+
+
+def search_rows_from_tables(conn: Connection) -> list[dict]:
+    """Search rows rebuilt from stored reports (used when migrating an older database)."""
+    out = []
+    for rid, structure in conn.execute(sa.text("SELECT id, structure FROM reports")):
+        data = json.loads(structure or "{}")
+        doc_like = DocumentRecord("", "0" * 64, (), data, (), "", "", "")
+        sections = section_rows(doc_like)
+        mentions = [m for _, m in mention_rows(doc_like)]
+        out += [{**r, "report_id": rid} for r in search_rows(data.get("document") or {}, sections, mentions)]
+    return out
+
+
+def frame(rows: Iterable[dict], report_id: int) -> pd.DataFrame:
+    """Rows of one child table as a DataFrame with the report's id (the pandas edge)."""
+    df = pd.DataFrame(list(rows))
+    if not df.empty:
+        df.insert(0, "report_id", report_id)
+    return df
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """DataFrame -> parameter dicts, NaN as NULL."""
+    if df.empty:
+        return []
+    return df.astype(object).where(df.notna(), None).to_dict("records")

@@ -46,7 +46,7 @@ PRIOR_TOKENS = {"phapdien-train.txt.xz": 3_000_000, "laws-vlc.txt.xz": 500_000,
 MIN_SKELETON_COUNT = 2
 TOP_K = (1, 5, 20)
 RUN_FIELDS = ("script", "split", "seed", "psm", "tesseract", "engines", "upper_share", "conditions",
-              "line_pairs", "corpus_shares", "made")
+              "line_pairs", "corpus_shares", "made", "code")
 
 
 def read_pairs(path: Path) -> Iterator[tuple[str, str]]:

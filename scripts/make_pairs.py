@@ -110,6 +110,17 @@ def run_tesseract(image_path: Path, lang: str) -> str:
     return done.stdout
 
 
+def code_version() -> dict[str, object]:
+    """The checkout's commit and whether the code that shapes the pairs had local changes."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return done.stdout.strip()
+
+    shaping = ["pipeline/render", "pipeline/correct/align.py", "scripts/make_pairs.py"]
+    changed = git("status", "--porcelain", "--", *shaping)
+    return {"commit": git("rev-parse", "HEAD"), "local_changes": bool(changed)}
+
+
 def tesseract_version() -> str:
     """First line of ``tesseract --version``."""
     done = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=False)
@@ -193,7 +204,8 @@ def make_pairs(run: RunSettings, out_dir: Path) -> dict:
     return {
         "script": SCRIPT_VERSION, "split": split, "seed": seed, "psm": PSM,
         "upper_share": run.upper_share, "conditions": list(run.conditions),
-        "tesseract": tesseract_version(), "engines": list(engines), "line_pairs": counts,
+        "tesseract": tesseract_version(), "code": code_version(),
+        "engines": list(engines), "line_pairs": counts,
         "corpus_shares": CORPUS_SHARES, "pages": [asdict(job) for job in done],
         "made": time.strftime("%Y-%m-%d %H:%M:%S"),
     }

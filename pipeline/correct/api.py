@@ -12,12 +12,13 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.correct.candidates import Candidate, CandidateGenerator, CandidateSet, Channel
-from pipeline.correct.decoder import DecoderSettings, decode, local_scores
+from pipeline.correct.batch_decoder import decode_many
+from pipeline.correct.decoder import DecoderSettings, local_scores
 from pipeline.correct.fallback_channel import EditDistanceChannel
 from pipeline.correct.lexicon import DICTIONARIES_DIR, Lexicon, load_lexicon
 from pipeline.correct.lm import LanguageModel, load_language_model
 from pipeline.correct.orthography import canonical_tone_placement, has_marks, is_vietnamese_syllable
-from pipeline.correct.segment import Slot, normalize_input, paragraphs
+from pipeline.correct.segment import Slot, normalize_input, paragraphs, sentences
 from pipeline.correct.tokens import normalize_token
 from pipeline.errors import ModelError
 
@@ -209,13 +210,17 @@ def _neighbours(models: Models, cands: list[CandidateSet], chosen: list[int]) ->
     return before, after
 
 
-def _edits_for(models: Models, slots: list[Slot], cands: list[CandidateSet],
-               chosen: list[int], outputs: list[str], settings: DecoderSettings, style: str) -> list[Edit]:
-    """Edit records for the slots whose output differs, with confidence and alternatives."""
+def _edits_for(models: Models, slots: list[Slot], cands: list[CandidateSet], chosen: list[int],
+               outputs: list[str], neighbours: tuple[np.ndarray, np.ndarray], settings: DecoderSettings,
+               style: str) -> list[Edit]:
+    """Edit records for the slots whose output differs, with confidence and alternatives.
+
+    ``neighbours``: the chosen LM ids before and after each slot (see :func:`_neighbours`).
+    """
     changed = [t for t, slot in enumerate(slots) if outputs[t] != slot.text]
     if not changed:
         return []
-    before, after = _neighbours(models, cands, chosen)
+    before, after = neighbours
     scores = local_scores(models.lm, before[changed], after[changed], [cands[t] for t in changed], settings)
     edits = []
     for t, slot_scores in zip(changed, scores, strict=True):
@@ -246,15 +251,19 @@ def correct(text: str, *, style: str = "new", models: Models | None = None) -> C
     models = models or load_models()
     normalized = normalize_input(text)
     lines = normalized.split("\n")
-    units = paragraphs(lines)
-    settings = decoder_settings(models.settings, [s for unit in units for s in unit], models.lexicon)
-    edits: list[Edit] = []
-    for slots in units:
-        cands = slot_candidates(models, slots)
-        chosen = decode(models.lm, cands, settings)
-        outputs = [render(c[i], s.text, style, models.lexicon) for c, i, s in zip(cands, chosen, slots, strict=True)]
-        edits += _edits_for(models, slots, cands, chosen, outputs, settings, style)
-        _apply(lines, slots, outputs)
+    units = [segment for paragraph in paragraphs(lines) for segment in sentences(paragraph)]
+    slots = [s for unit in units for s in unit]
+    settings = decoder_settings(models.settings, slots, models.lexicon)
+    unit_cands = [slot_candidates(models, unit) for unit in units]
+    unit_chosen = decode_many(models.lm, unit_cands, settings)
+    neighbours = [_neighbours(models, c, ch) for c, ch in zip(unit_cands, unit_chosen, strict=True)]
+    cands = [c for unit in unit_cands for c in unit]
+    chosen = [i for unit in unit_chosen for i in unit]
+    outputs = [render(c[i], s.text, style, models.lexicon) for c, i, s in zip(cands, chosen, slots, strict=True)]
+    context = (np.concatenate([n[0] for n in neighbours]), np.concatenate([n[1] for n in neighbours])) \
+        if neighbours else (np.zeros((0, 2), np.int64), np.zeros((0, 2), np.int64))
+    edits = _edits_for(models, slots, cands, chosen, outputs, context, settings, style)
+    _apply(lines, slots, outputs)
     return Correction("\n".join(lines), text, tuple(edits))
 
 

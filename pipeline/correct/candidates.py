@@ -79,6 +79,13 @@ class CandidateSet:
         return cls(items, ids, np.array([c.channel for c in items]), np.array([c.penalty for c in items]),
                    np.array([c.identity for c in items]), np.array([c.same_skeleton for c in items]))
 
+    @classmethod
+    def concat(cls, sets: list[CandidateSet]) -> CandidateSet:
+        """All candidates of several sets in one (ids are not padded together: left empty)."""
+        return cls(tuple(c for s in sets for c in s.items), np.zeros((0, 0), dtype=np.int64),
+                   np.concatenate([s.channel for s in sets]), np.concatenate([s.penalty for s in sets]),
+                   np.concatenate([s.identity for s in sets]), np.concatenate([s.same_skeleton for s in sets]))
+
     def __len__(self) -> int:
         return len(self.items)
 

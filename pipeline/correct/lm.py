@@ -88,18 +88,40 @@ class LanguageModel:
 
     def logprob(self, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
         """Natural-log P(w | u v) for arrays of ids (broadcast together)."""
-        u, v, w = (np.asarray(a, dtype=np.int64) for a in np.broadcast_arrays(u, v, w))
+        arrays = np.broadcast_arrays(u, v, w)
+        shape = arrays[0].shape
+        u, v, w = (np.asarray(a, dtype=np.int64).ravel() for a in arrays)
         pair = (v << BITS) | w
         tri, tri_hit = _find(self.tri_keys, (u << (2 * BITS)) | pair)
+        out = self.tri_lp[tri].astype(np.float64)
+        miss = ~tri_hit
+        if miss.any():
+            out[miss] = self._backoff(u[miss], v[miss], w[miss], pair[miss])
+        return out.reshape(shape)
+
+    def _backoff(self, u: np.ndarray, v: np.ndarray, w: np.ndarray, pair: np.ndarray) -> np.ndarray:
+        """log P(w | u v) for trigrams not in the table: bow(u v) + log P(w | v)."""
         bi, bi_hit = _find(self.bi_keys, pair)
         ctx, ctx_hit = _find(self.bi_keys, (u << BITS) | v)
         bigram = np.where(bi_hit, self.bi_lp[bi], self.uni_bow[v] + self.uni_lp[w])
-        backoff = np.where(ctx_hit, self.bi_bow[ctx], 0.0) + bigram
-        return np.where(tri_hit, self.tri_lp[tri], backoff)
+        return np.where(ctx_hit, self.bi_bow[ctx], 0.0) + bigram
 
 
 def _find(keys: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    """Positions of ``query`` in sorted ``keys`` and whether they are there.
+
+    Large queries are sorted first: binary searches in increasing order touch memory that is
+    already cached, about three times faster on the trigram table.
+    """
+    if query.size > 500:
+        flat = query.ravel()
+        order = np.argsort(flat)
+        found = np.empty_like(order)
+        found[order] = np.searchsorted(keys, flat[order])
+        pos = found.reshape(query.shape)
+    else:
+        pos = np.searchsorted(keys, query)
+    pos = np.minimum(pos, len(keys) - 1)
     return pos, keys[pos] == query
 
 

@@ -67,3 +67,22 @@ def paragraphs(lines: list[str]) -> list[list[Slot]]:
     if current:
         out.append(current)
     return out
+
+
+SENTENCE_END = frozenset(".?!")
+
+
+def sentences(slots: list[Slot]) -> list[list[Slot]]:
+    """A paragraph's slots cut after ., ? or ! when the next slot begins with a capital.
+
+    Sentences are decoded independently (and side by side, see ``batch_decoder``); the
+    language model starts each one as it starts a corpus line.
+    """
+    out: list[list[Slot]] = []
+    start = 0
+    for i in range(len(slots) - 1):
+        if slots[i].text in SENTENCE_END and slots[i + 1].text[:1].isupper():
+            out.append(slots[start : i + 1])
+            start = i + 1
+    out.append(slots[start:])
+    return [s for s in out if s]

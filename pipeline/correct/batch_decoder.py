@@ -1,0 +1,128 @@
+"""The Viterbi beam of :mod:`pipeline.correct.decoder`, run over many segments in lockstep.
+
+Step t advances slot t of every segment still running with the same few numpy calls, so the
+per-call overhead is paid once per step rather than once per slot: a page of 20 sentences
+costs about as many numpy calls as its longest sentence. States carry their segment id, are
+recombined per (segment, last two ids) and pruned to ``beam`` per segment. The result is the
+same as :func:`pipeline.correct.decoder.decode` run on each segment alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.correct.candidates import CandidateSet
+from pipeline.correct.decoder import DecoderSettings, _advance, slot_scores
+from pipeline.correct.kneser_ney import BITS
+from pipeline.correct.lm import LanguageModel
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """Every candidate of every slot in one table; ``offset[k, t]``/``count[k, t]`` index it."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+    offset: np.ndarray
+    count: np.ndarray
+    length: np.ndarray
+
+
+def _table(segments: Sequence[Sequence[CandidateSet]], settings: DecoderSettings) -> _Table:
+    sets = [s for segment in segments for s in segment]
+    width = max(s.ids.shape[1] for s in sets)
+    sizes = [len(s) for s in sets]
+    ids = np.full((sum(sizes), width), -1, dtype=np.int64)
+    row = 0
+    for s in sets:
+        ids[row : row + len(s), : s.ids.shape[1]] = s.ids
+        row += len(s)
+    scores = slot_scores(CandidateSet.concat(sets), settings)
+    length = np.array([len(segment) for segment in segments])
+    offset = np.zeros((len(segments), int(length.max())), dtype=np.int64)
+    count = np.zeros_like(offset)
+    starts = np.cumsum([0, *sizes])
+    position = 0
+    for k, segment in enumerate(segments):
+        n = len(segment)
+        offset[k, :n] = starts[position : position + n]
+        count[k, :n] = sizes[position : position + n]
+        position += n
+    return _Table(ids, scores, offset, count, length)
+
+
+def _prune(seg, u, v, total, beam: int) -> np.ndarray:
+    """Best path per (segment, u, v), then the ``beam`` best states of each segment."""
+    key = (seg << (2 * BITS)) | (u << BITS) | v
+    order = np.lexsort((-total, key))
+    sorted_key = key[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = sorted_key[1:] != sorted_key[:-1]
+    keep = order[first]
+    by_segment = keep[np.lexsort((-total[keep], seg[keep]))]
+    segs = seg[by_segment]
+    group_start = np.ones(len(segs), dtype=bool)
+    group_start[1:] = segs[1:] != segs[:-1]
+    start_index = np.maximum.accumulate(np.where(group_start, np.arange(len(segs)), 0))
+    return by_segment[np.arange(len(segs)) - start_index < beam]
+
+
+def decode_many(lm: LanguageModel, segments: Sequence[Sequence[CandidateSet]],
+                settings: DecoderSettings) -> list[list[int]]:
+    """Index of the chosen candidate for every slot of every (non-empty) segment."""
+    if not segments:
+        return []
+    table = _table(segments, settings)
+    seg = np.arange(len(segments), dtype=np.int64)
+    u = np.full(len(segments), lm.eos, dtype=np.int64)
+    v = np.full(len(segments), lm.bos, dtype=np.int64)
+    total = np.zeros(len(segments))
+    history: list[tuple[np.ndarray, np.ndarray]] = []
+    ends: dict[int, tuple[int, int]] = {}
+    for t in range(int(table.length.max())):
+        n = table.count[seg, t]
+        rep = np.repeat(np.arange(len(seg)), n)
+        local = np.arange(len(rep)) - np.repeat(np.cumsum(n) - n, n)
+        rows = table.offset[seg[rep], t] + local
+        step = total[rep] + table.scores[rows]
+        nu, nv, step = _advance(lm, u[rep], v[rep], step, table.ids, rows)
+        keep = _prune(seg[rep], nu, nv, step, settings.beam)
+        history.append((rep[keep], local[keep]))
+        seg, u, v, total = seg[rep][keep], nu[keep], nv[keep], step[keep]
+        seg, u, v, total = _finish(lm, table, t, seg, u, v, total, ends, history)
+    positions = [i for i, entry in enumerate(history) if not isinstance(entry[0], str)]
+    return [_backtrack(history, positions, *ends[k]) for k in range(len(segments))]
+
+
+def _finish(lm, table, t, seg, u, v, total, ends, history):
+    """Close the segments whose last slot is t; return the states of the others.
+
+    When states are dropped, a ("remap", alive) entry maps the next step's back-pointers
+    (indices among the survivors) to indices of this step's states.
+    """
+    done = table.length[seg] == t + 1
+    if not done.any():
+        return seg, u, v, total
+    final = total + lm.logprob(u, v, np.full(len(u), lm.eos))
+    for k in np.unique(seg[done]):
+        members = np.nonzero(seg == k)[0]
+        ends[int(k)] = (t, int(members[np.argmax(final[members])]))
+    alive = np.nonzero(~done)[0]
+    history.append(("remap", alive))
+    return seg[alive], u[alive], v[alive], total[alive]
+
+
+def _backtrack(history, step_positions: list[int], end_step: int, state: int) -> list[int]:
+    """Candidate indices of one segment, following back-pointers from its final state."""
+    chosen = []
+    for index in range(step_positions[end_step], -1, -1):
+        first, second = history[index]
+        if isinstance(first, str):
+            state = int(second[state])
+            continue
+        chosen.append(int(second[state]))
+        state = int(first[state])
+    return chosen[::-1]

@@ -1,0 +1,54 @@
+"""Decoder: the lockstep batch gives the per-segment Viterbi result; small lattices by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipeline.correct.api import decoder_settings, slot_candidates
+from pipeline.correct.batch_decoder import decode_many
+from pipeline.correct.decoder import DecoderSettings, decode
+from pipeline.correct.segment import paragraphs, sentences
+
+TEXTS = [
+    "Uy ban nhan dan tinh. Bao cao ket qua thuc hien nhiem vu nam 2022.\nDe nghi cac don vi phoi hop.",
+    "Căn cứ Luật Tổ chức chính quyền địa phương. Xét đề nghị của Giám đốc Sở Nội vụ.",
+    "Ket qué thyc hi¢n Quyét dinh s6 12/QP-UBND ngay 5/3/2020 cta UBND tinh",
+    "a",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("beam", [1, 3, 8])
+def test_batch_equals_one_by_one(models, text: str, beam: int) -> None:
+    units = [s for p in paragraphs(text.split("\n")) for s in sentences(p)]
+    settings = decoder_settings(models.settings, [s for u in units for s in u], models.lexicon)
+    settings = DecoderSettings(settings.channel_weight, settings.keep_bonus, beam, settings.marks_stripped,
+                               settings.trust)
+    cands = [slot_candidates(models, unit) for unit in units]
+    assert decode_many(models.lm, cands, settings) == [decode(models.lm, c, settings) for c in cands]
+
+
+def test_sentences_cut_before_capitals_only(models) -> None:
+    slots = paragraphs(["Điều 5. Trách nhiệm thi hành. xem 5.3 tại đây"])[0]
+    parts = sentences(slots)
+    assert [p[0].text for p in parts] == ["Điều", "Trách"]
+
+
+def test_lm_decides_between_equal_channel_scores(models) -> None:
+    """With the channel indifferent, the decoder follows the language model."""
+    gen = models.generator
+    cands = [gen.for_slot("uy"), gen.for_slot("ban"), gen.for_slot("nhan"), gen.for_slot("dan")]
+    settings = DecoderSettings(channel_weight=0.0, beam=8)
+    chosen = decode(models.lm, cands, settings)
+    words = [c[i].words[0] for c, i in zip(cands, chosen, strict=True)]
+    assert words == ["uỷ", "ban", "nhân", "dân"]
+
+
+def test_empty_batch() -> None:
+    assert decode_many(None, [], DecoderSettings()) == []  # type: ignore[arg-type]
+
+
+def test_channel_scores_stay_finite(models) -> None:
+    cands = models.generator.for_slot("ctia")
+    assert np.isfinite(cands.channel).all() and len(cands) > 1

@@ -74,7 +74,7 @@ def directives(url: str | Path, *, types: Sequence[str] = DIRECTIVE_TYPES, limit
         docs = [d for d in _documents(conn, types, None, None, None) if d["mentions"]]
     keys = ("type", "symbol", "date", "issuer", "subject", "mentions", "cited_by")
     rows = [{**{k: d[k] for k in keys}, "reports": len(d["cited_by"])} for d in docs]
-    rows.sort(key=lambda r: (-r["reports"], -r["mentions"], r["symbol"]))
+    rows.sort(key=lambda r: (-r["reports"], -r["mentions"], r["symbol"], r["date"] or "", r["issuer"] or ""))
     return rows[:limit] if limit else rows
 
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from pipeline.extract import extract, structure_to_dict
 from pipeline.store import DocumentRecord
-from store_helpers import make_record
+from store_helpers import make_record, reset_postgres
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_TEXT = REPO / "tests" / "extract" / "data" / "seed-binhson-2022.corrected.txt"
@@ -39,14 +39,6 @@ def pg_url() -> str:
     if problem:
         pytest.skip(problem)
     return PG_URL
-
-
-def reset_postgres(url: str) -> None:
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
-    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+import sqlalchemy as sa
+
 from pipeline.store import DocumentRecord, PageRecord
 
 
@@ -40,3 +42,11 @@ def report(symbol: str, issuer: str, date: str, citations: list[dict], subject: 
                       "start_line": 5, "end_line": 30, "text": subject, "children": []}],
         "citations": citations,
     }
+
+
+def reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()

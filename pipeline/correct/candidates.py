@@ -95,7 +95,8 @@ class CandidateSet:
 
 def _is_latin(text: str) -> bool:
     """Latin letters (Vietnamese included), digits and the junk OCR leaves inside words."""
-    return all(ch < "\u0250" or "\u1e00" <= ch <= "\u1eff" or ch in IN_WORD_JUNK for ch in text)
+    return all(ch < "\u0250" or "\u1e00" <= ch <= "\u1eff" or ch in IN_WORD_JUNK or ch in "’`"
+               for ch in text)
 
 
 @dataclass

@@ -13,7 +13,11 @@ import unicodedata
 from dataclasses import dataclass
 
 IN_WORD_JUNK = "¢€¥£©®°¤@$&|"
-_SLOT_RE = re.compile(rf"((?:[^\W_]|[{re.escape(IN_WORD_JUNK)}])+)|(\S)")
+# An apostrophe belongs to a word only between two letters or digits (legacy OCR writes "u’o"
+# for ươ); elsewhere it is a quote and a slot of its own.
+_SLOT_RE = re.compile(
+    rf"((?:[^\W_]|[{re.escape(IN_WORD_JUNK)}]|(?<=[^\W_])['’`](?=[^\W_]))+)|(\S)"
+)
 _LIGATURES = {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 

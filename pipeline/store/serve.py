@@ -46,7 +46,7 @@ GROUP BY d.id ORDER BY reports DESC, mentions DESC, d.symbol LIMIT 100""",
         "sql": """WITH RECURSIVE years(y) AS (
   SELECT CAST(:year_from AS INTEGER) UNION ALL SELECT y + 1 FROM years WHERE y < CAST(:year_to AS INTEGER)),
 plans AS (SELECT * FROM cited_documents WHERE type = 'Kế hoạch'
-  AND ' ' || vanthu_fold(subject) || ' ' LIKE '% ' || vanthu_fold(:subject) || ' %'),
+  AND (:subject = '' OR ' ' || vanthu_fold(subject) || ' ' LIKE '% ' || vanthu_fold(:subject) || ' %')),
 issuers AS (SELECT issuer_key, max(COALESCE(issuer, '(issuer not stated)')) AS issuer FROM plans GROUP BY issuer_key)
 SELECT i.issuer, years.y AS year, count(p.id) > 0 AS present, group_concat(p.symbol) AS symbols
 FROM issuers i CROSS JOIN years LEFT JOIN plans p ON p.issuer_key = i.issuer_key AND p.year = years.y

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.correct.lm import LanguageModel
-from pipeline.correct.orthography import is_vietnamese_syllable, skeleton
+from pipeline.correct.orthography import has_marks, is_vietnamese_syllable, skeleton
 from pipeline.errors import ModelError
 
 DICTIONARIES_DIR = Path(__file__).resolve().parents[2] / "dictionaries"
@@ -58,8 +58,10 @@ def load_lexicon(lm: LanguageModel, directory: Path = DICTIONARIES_DIR) -> Lexic
                      if row[0].replace("/", "").isalpha()}
     words = dict.fromkeys(counts)
     for token in lm.vocab:
-        if token.isalpha() and not is_vietnamese_syllable(token):
-            words[token] = None  # frequent abbreviations and foreign words of the corpus
+        # Frequent abbreviations and foreign words of the corpus; a marked token that is no
+        # syllable is a misspelling ("hưá"), never a candidate (abbreviations come below).
+        if token.isalpha() and not is_vietnamese_syllable(token) and not has_marks(token):
+            words[token] = None
     words.update(dict.fromkeys(abbreviations))
     by_skeleton: dict[str, list[str]] = defaultdict(list)
     for word in words:

@@ -19,13 +19,19 @@ DIRECTIVE_TYPES = ("Chỉ thị", "Nghị quyết", "Kết luận", "Quyết đ�
                    "Luật", "Quy định")
 NO_ISSUER = "(issuer not stated)"
 
+SEPARATOR = "\x1f"  # unit separator: never inside a symbol or file name
 _DOCS_SQL = """
-SELECT d.id, d.type, d.year, d.symbol, d.date, d.issuer, d.issuer_key, d.subject,
-       d.archived_report_id, c.id AS citation_id, r.symbol AS citing_symbol, r.file AS citing_file
-FROM cited_documents d
-LEFT JOIN citations c ON c.cited_document_id = d.id
-LEFT JOIN reports r ON r.id = c.report_id
-WHERE d.type IN ({types}) AND d.issuer_key LIKE :issuer ESCAPE '\\'{years}
+SELECT d.id, d.type, d.year, d.symbol, d.date, d.issuer, d.subject, d.archived_report_id,
+       COALESCE(m.mentions, 0) AS mentions, COALESCE(m.reports, 0) AS reports, m.cited_by
+FROM cited_documents d LEFT JOIN (
+  SELECT doc_id, sum(n) AS mentions, count(*) AS reports, {agg}(label, :sep) AS cited_by
+  FROM (SELECT c.cited_document_id AS doc_id, c.report_id, max(COALESCE(r.symbol, r.file)) AS label,
+               count(*) AS n
+        FROM citations c JOIN reports r ON r.id = c.report_id
+        WHERE c.cited_document_id IN (SELECT d.id FROM cited_documents d WHERE {where})
+        GROUP BY c.cited_document_id, c.report_id) per_report
+  GROUP BY doc_id) m ON m.doc_id = d.id
+WHERE {where}
 """
 
 
@@ -36,25 +42,24 @@ def _like_pattern(text: str | None) -> str:
 
 def _documents(conn: Connection, types: Sequence[str], year_from: int | None, year_to: int | None,
                issuer: str | None) -> list[dict]:
-    """Documents of ``types`` with one entry each: mentions, and the reports citing them."""
+    """Documents of ``types``, one entry each: mentions, and the reports citing them."""
     names = {f"t{i}": t for i, t in enumerate(types)}
-    years = (" AND d.year >= :year_from" if year_from is not None else "") + (
+    where = f"d.type IN ({', '.join(f':{n}' for n in names)})"
+    where += (" AND d.year >= :year_from" if year_from is not None else "") + (
         " AND d.year <= :year_to" if year_to is not None else "")
-    sql = _DOCS_SQL.format(types=", ".join(f":{n}" for n in names), years=years)
-    params = {**names, "year_from": year_from, "year_to": year_to, "issuer": _like_pattern(issuer)}
-    docs: dict[int, dict] = {}
-    for row in fetch(conn, sql, params).dicts():
-        doc = docs.setdefault(row["id"], {
-            **{k: row[k] for k in ("type", "year", "symbol", "date", "issuer", "subject")},
-            "in_archive": row["archived_report_id"] is not None, "mentions": 0, "_citing": set(),
-        })
-        if row["citation_id"] is not None:
-            doc["mentions"] += 1
-            doc["_citing"].add(row["citing_symbol"] or Path(row["citing_file"]).name)
+    if issuer:
+        where += " AND d.issuer_key LIKE :issuer ESCAPE '\\'"
+    agg = "group_concat" if conn.dialect.name == "sqlite" else "string_agg"
+    params = {**names, "year_from": year_from, "year_to": year_to, "issuer": _like_pattern(issuer),
+              "sep": SEPARATOR}
     out = []
-    for doc in docs.values():
-        doc["cited_by"] = sorted(doc.pop("_citing"))
-        out.append(doc)
+    for row in fetch(conn, _DOCS_SQL.format(agg=agg, where=where), params).dicts():
+        out.append({
+            **{k: row[k] for k in ("type", "year", "symbol", "date", "issuer", "subject")},
+            "in_archive": row["archived_report_id"] is not None, "mentions": int(row["mentions"]),
+            "reports": int(row["reports"]),
+            "cited_by": sorted(set(row["cited_by"].split(SEPARATOR))) if row["cited_by"] else [],
+        })
     return out
 
 
@@ -73,7 +78,7 @@ def directives(url: str | Path, *, types: Sequence[str] = DIRECTIVE_TYPES, limit
     with open_reader(url) as conn:
         docs = [d for d in _documents(conn, types, None, None, None) if d["mentions"]]
     keys = ("type", "symbol", "date", "issuer", "subject", "mentions", "cited_by")
-    rows = [{**{k: d[k] for k in keys}, "reports": len(d["cited_by"])} for d in docs]
+    rows = [{**{k: d[k] for k in keys}, "reports": d["reports"]} for d in docs]
     rows.sort(key=lambda r: (-r["reports"], -r["mentions"], r["symbol"], r["date"] or "", r["issuer"] or ""))
     return rows[:limit] if limit else rows
 

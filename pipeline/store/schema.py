@@ -121,6 +121,11 @@ def migrate_3_query_indexes(conn: Connection) -> None:
         conn.exec_driver_sql(f"CREATE INDEX {name} ON {table} ({cols})")
 
 
+def migrate_4_citation_pairs(conn: Connection) -> None:
+    """A covering index for counting mentions and citing reports per cited document."""
+    conn.exec_driver_sql("CREATE INDEX ix_citations_document_report ON citations (cited_document_id, report_id)")
+
+
 @dataclass(frozen=True, slots=True)
 class Migration:
     version: int
@@ -132,6 +137,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables", migrate_1_core),
     Migration(2, "full-text search", migrate_2_search),
     Migration(3, "query indexes", migrate_3_query_indexes),
+    Migration(4, "citation pair index", migrate_4_citation_pairs),
 )
 LATEST = MIGRATIONS[-1].version
 

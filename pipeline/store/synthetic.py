@@ -40,21 +40,31 @@ def _date(rng: random.Random, year: int) -> str:
     return f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
-def _citation(rng: random.Random, bodies: list[Body], year: int) -> dict:
-    (type_name, code), body = rng.choice(_CITED), rng.choice(bodies)
-    cyear, number = year - rng.randint(0, 4), str(rng.randint(1, 400))
-    symbol = f"{number}/{code + '-' if code else ''}{body.code}"
-    date = _date(rng, cyear) if rng.random() < 0.9 else None
-    topic = rng.choice(_TOPICS)
+def document_pool(rng: random.Random, per_body_year: int = 8) -> list[dict]:
+    """The documents an archive's reports cite: each body issues a few each year, 2014-2024."""
+    pool = []
+    for body in _bodies():
+        for year in range(2014, 2025):
+            for n in rng.sample(range(1, 400), per_body_year):
+                type_name, code = rng.choice(_CITED)
+                pool.append({"type": type_name, "code": code, "body": body, "year": year,
+                             "symbol": f"{n}/{code + '-' if code else ''}{body.code}",
+                             "date": _date(rng, year), "topic": rng.choice(_TOPICS)})
+    return pool
+
+
+def _citation(rng: random.Random, doc: dict) -> dict:
+    type_name, symbol, topic = doc["type"], doc["symbol"], doc["topic"]
     mentions = [{
         "line": rng.randint(10, 400), "text": f"{type_name} số {symbol}", "section": [rng.choice(_ROMAN[:3])],
         "sentence": f"Thực hiện {type_name} số {symbol} về {topic}, {rng.choice(_PHRASES)}.",
         "relation": rng.choice(("thực hiện", "căn cứ", "theo")), "type_word": type_name,
     } for _ in range(rng.randint(1, 3))]
-    return {"type": type_name, "symbol": symbol, "number": number, "system": "state",
-            "type_code": code or None, "issuer_code": body.code, "date": date,
-            "year": cyear, "issuer": body.name if rng.random() < 0.7 else None,
-            "subject": f"về {topic} năm {cyear}", "type_conflict": False, "aliases": [],
+    return {"type": type_name, "symbol": symbol, "number": symbol.split("/")[0], "system": "state",
+            "type_code": doc["code"] or None, "issuer_code": doc["body"].code,
+            "date": doc["date"] if rng.random() < 0.9 else None, "year": doc["year"],
+            "issuer": doc["body"].name if rng.random() < 0.7 else None,
+            "subject": f"về {topic} năm {doc['year']}", "type_conflict": False, "aliases": [],
             "mentions": mentions}
 
 
@@ -74,10 +84,10 @@ def _sections(rng: random.Random) -> list[dict]:
     return out
 
 
-def structure(rng: random.Random, bodies: list[Body] | None = None) -> dict:
-    """One report's structure dict, shaped like ``pipeline.extract.structure_to_dict``'s."""
-    bodies = bodies or _bodies()
-    body, year = rng.choice(bodies[:len(_PLACES)]), rng.randint(2019, 2024)
+def structure(rng: random.Random, pool: list[dict]) -> dict:
+    """One report's structure dict, shaped like ``pipeline.extract.structure_to_dict``'s,
+    citing documents of ``pool`` issued up to four years before it."""
+    body, year = rng.choice(_bodies()[:len(_PLACES)]), rng.randint(2019, 2024)
     topic = rng.choice(_TOPICS)
     head = {"type": "Báo cáo", "symbol": f"{rng.randint(1, 500)}/BC-{body.code}", "number": None,
             "issuer": body.name, "superior_body": None, "place": body.name.split("huyện ")[-1],
@@ -85,13 +95,14 @@ def structure(rng: random.Random, bodies: list[Body] | None = None) -> dict:
             "recipients": ["Sở Nội vụ"], "signer": {"authority": ["TM. ỦY BAN NHÂN DÂN"], "title": "CHỦ TỊCH",
                                                      "name": None, "line": 400},
             "distribution": ["Như trên", "Lưu: VT"], "body_start_line": 10, "closing_start_line": 400}
-    citations = [_citation(rng, bodies, year) for _ in range(rng.randint(8, 20))]
+    candidates = [d for d in pool if year - 4 <= d["year"] <= year]
+    citations = [_citation(rng, d) for d in rng.sample(candidates, rng.randint(8, 20))]
     return {"document": head, "sections": _sections(rng), "citations": citations}
 
 
-def record(rng: random.Random, index: int) -> DocumentRecord:
+def record(rng: random.Random, index: int, pool: list[dict]) -> DocumentRecord:
     """A synthetic record: structure, 2-6 pages, 10-40 edits."""
-    data = structure(rng)
+    data = structure(rng, pool)
     edits = tuple(Edit(rng.randint(1, 400), rng.randint(0, 60), "nguoi", "người", round(rng.random(), 3),
                        (("ngươi", 0.1),)) for _ in range(rng.randint(10, 40)))
     pages = tuple(PageRecord(i + 1, round(rng.uniform(60, 96), 2), ("deskew",)) for i in range(rng.randint(2, 6)))

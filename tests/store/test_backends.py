@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from pipeline.store import open_store
 from pipeline.store.db import make_engine
 from pipeline.store.queries import compliance, directives, plans_by_year, search
-from pipeline.store.synthetic import record
+from pipeline.store.synthetic import document_pool, record
 from store_helpers import reset_postgres
 
 SURROGATE = {"id", "report_id", "cited_document_id", "run_id", "archived_report_id", "processed_at"}
@@ -33,7 +33,8 @@ def dump(url: str) -> dict[str, list[tuple]]:
 def test_same_tables_and_answers_on_sqlite_and_postgresql(tmp_path, pg_url, seed_record):
     reset_postgres(pg_url)
     rng = random.Random(7)
-    docs = [seed_record] + [record(rng, i) for i in range(40)]
+    pool = document_pool(rng)
+    docs = [seed_record] + [record(rng, i, pool) for i in range(40)]
     lite = str(tmp_path / "v.sqlite")
     for url in (lite, pg_url):
         with open_store(url) as store:

@@ -109,10 +109,11 @@ def main() -> None:
     parser.add_argument("--keep-bonus", type=float, default=CorrectorSettings().keep_bonus)
     parser.add_argument("--channel-weight", type=float, default=CorrectorSettings().channel_weight)
     parser.add_argument("--beam", type=int, default=CorrectorSettings().beam)
+    parser.add_argument("--cache-weight", type=float, default=CorrectorSettings().cache_weight)
     parser.add_argument("--models-dir", type=Path, default=None, help="other models/ (experiments)")
     args = parser.parse_args()
     start = time.perf_counter()
-    settings = CorrectorSettings(args.channel_weight, args.keep_bonus, args.beam)
+    settings = CorrectorSettings(args.channel_weight, args.keep_bonus, args.beam, args.cache_weight)
     extra = {"models_dir": args.models_dir} if args.models_dir else {}
     models = load_models(settings=settings, use_channel=not args.no_channel, **extra)
     load_s = time.perf_counter() - start

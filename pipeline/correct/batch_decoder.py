@@ -31,7 +31,8 @@ class _Table:
     length: np.ndarray
 
 
-def _table(segments: Sequence[Sequence[CandidateSet]], settings: DecoderSettings) -> _Table:
+def _table(segments: Sequence[Sequence[CandidateSet]], settings: DecoderSettings,
+           extra: np.ndarray | None) -> _Table:
     sets = [s for segment in segments for s in segment]
     width = max(s.ids.shape[1] for s in sets)
     sizes = [len(s) for s in sets]
@@ -41,6 +42,8 @@ def _table(segments: Sequence[Sequence[CandidateSet]], settings: DecoderSettings
         ids[row : row + len(s), : s.ids.shape[1]] = s.ids
         row += len(s)
     scores = slot_scores(CandidateSet.concat(sets), settings)
+    if extra is not None:
+        scores = scores + extra
     length = np.array([len(segment) for segment in segments])
     offset = np.zeros((len(segments), int(length.max())), dtype=np.int64)
     count = np.zeros_like(offset)
@@ -71,11 +74,15 @@ def _prune(seg, u, v, total, beam: int) -> np.ndarray:
 
 
 def decode_many(lm: LanguageModel, segments: Sequence[Sequence[CandidateSet]],
-                settings: DecoderSettings) -> list[list[int]]:
-    """Index of the chosen candidate for every slot of every (non-empty) segment."""
+                settings: DecoderSettings, extra: np.ndarray | None = None) -> list[list[int]]:
+    """Index of the chosen candidate for every slot of every (non-empty) segment.
+
+    ``extra``: optional scores added to every candidate, in the order of all candidates of
+    all slots of all segments (the document cache of ``api``).
+    """
     if not segments:
         return []
-    table = _table(segments, settings)
+    table = _table(segments, settings, extra)
     seg = np.arange(len(segments), dtype=np.int64)
     u = np.full(len(segments), lm.eos, dtype=np.int64)
     v = np.full(len(segments), lm.bos, dtype=np.int64)

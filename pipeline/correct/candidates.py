@@ -110,10 +110,12 @@ class CandidateGenerator:
     fixed_cache: dict[str, CandidateSet] = field(default_factory=dict)
     _log_prior: dict[str, float] = field(default_factory=dict)
     _unseen_prior: float = 0.0
+    corpus_total: float = 1.0
     _observed_skeleton: str = ""
 
     def __post_init__(self) -> None:
         total = float(sum(self.lexicon.counts.values())) + 1.0
+        self.corpus_total = total
         self._log_prior = {w: math.log((c + 1) / total) for w, c in self.lexicon.counts.items()}
         self._unseen_prior = math.log(1 / total)
 

@@ -122,3 +122,24 @@ def test_do_no_harm_on_heldout_text(models) -> None:
         lines.append(line)
     text = "\n".join(lines)
     assert syllable_accuracy(correct(text, models=models).text, text) >= 0.998
+
+
+def test_document_cache_prefers_words_the_text_repeats(models) -> None:
+    from pipeline.correct.api import document_cache, slot_candidates
+    from pipeline.correct.segment import paragraphs
+
+    units = paragraphs(["Huyện Bình Sơn. Huyện Bình Sơn. Huyện Bình Sơn."])
+    cands = [slot_candidates(models, u) for u in units]
+    chosen = [[0] * len(u) for u in cands]
+    extra = document_cache(models, cands, chosen)
+    words = [c.words for u in cands for s in u for c in s.items]
+    bonus = dict(zip(words, extra, strict=True))
+    assert bonus[("sơn",)] > 0.5
+
+
+def test_fallback_channel_still_corrects() -> None:
+    from pipeline.correct import load_models
+
+    fallback = load_models(use_channel=False)
+    assert "fallback" in fallback.channel_name
+    assert correct("Uy ban nhan dan tinh", models=fallback).text.lower().startswith("uỷ ban nhân dân tỉnh")

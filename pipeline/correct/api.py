@@ -11,14 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.correct.candidates import Candidate, CandidateGenerator, CandidateSet, Channel
+from pipeline.correct.candidates import Candidate, CandidateGenerator, CandidateSet, Channel, is_latin
 from pipeline.correct.batch_decoder import decode_many
 from pipeline.correct.decoder import DecoderSettings, local_scores
 from pipeline.correct.fallback_channel import EditDistanceChannel
 from pipeline.correct.lexicon import DICTIONARIES_DIR, Lexicon, load_lexicon
 from pipeline.correct.lm import LanguageModel, load_language_model
 from pipeline.correct.orthography import canonical_tone_placement, has_marks, is_vietnamese_syllable
-from pipeline.correct.segment import Slot, normalize_input, paragraphs, sentences
+from pipeline.correct.segment import CONTROL_CHARACTERS, Slot, normalize_input, paragraphs, sentences
 from pipeline.correct.tokens import normalize_token
 from pipeline.errors import ModelError
 
@@ -62,6 +62,7 @@ class Correction:
     text: str
     original: str
     edits: tuple[Edit, ...]
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +292,20 @@ def correct(text: str, *, style: str = "new", models: Models | None = None) -> C
         if neighbours else (np.zeros((0, 2), np.int64), np.zeros((0, 2), np.int64))
     edits = _edits_for(models, slots, cands, chosen, outputs, context, settings, style)
     _apply(lines, slots, outputs)
-    return Correction("\n".join(lines), text, tuple(edits))
+    return Correction("\n".join(lines), text, tuple(edits), input_notes(text, slots))
+
+
+def input_notes(text: str, slots: list[Slot]) -> tuple[str, ...]:
+    """Plain-language notes on input the corrector could not help with (binary, other scripts)."""
+    notes = []
+    control = sum(1 for ch in text if ch in CONTROL_CHARACTERS)
+    if control:
+        notes.append(f"{control} control or undecodable characters (binary data?) were replaced by spaces")
+    foreign = sorted({s.line + 1 for s in slots if s.is_word and not is_latin(s.text)})
+    if foreign:
+        shown = ", ".join(map(str, foreign[:10])) + (" ..." if len(foreign) > 10 else "")
+        notes.append(f"words in other scripts were left as they are (lines {shown})")
+    return tuple(notes)
 
 
 def with_settings(models: Models, **changes: float) -> Models:

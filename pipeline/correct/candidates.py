@@ -93,7 +93,7 @@ class CandidateSet:
         return self.items[index]
 
 
-def _is_latin(text: str) -> bool:
+def is_latin(text: str) -> bool:
     """Latin letters (Vietnamese included), digits and the junk OCR leaves inside words."""
     return all(ch < "\u0250" or "\u1e00" <= ch <= "\u1eff" or ch in IN_WORD_JUNK or ch in "’`"
                for ch in text)
@@ -151,7 +151,7 @@ class CandidateGenerator:
         lower = text.lower()
         if lower.isdigit():
             return self._number(lower)
-        if not _is_latin(lower) or len(lower) > MAX_WORD_LENGTH:
+        if not is_latin(lower) or len(lower) > MAX_WORD_LENGTH:
             return (Candidate((lower,), (self.lm.id_of(UNK),), 0.0, True),)
         lower = normalize_token(lower) if lower.isalpha() else lower
         self._observed_skeleton = skeleton(lower)

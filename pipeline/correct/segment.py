@@ -20,6 +20,7 @@ _SLOT_RE = re.compile(
 )
 _LIGATURES = {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+CONTROL_CHARACTERS = frozenset([*map(chr, range(0x09)), "\x0b", "\x0c", *map(chr, range(0x0E, 0x20)), "\x7f", "\ufffd"])
 
 
 @dataclass(frozen=True, slots=True)

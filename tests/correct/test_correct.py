@@ -143,3 +143,15 @@ def test_fallback_channel_still_corrects() -> None:
     fallback = load_models(use_channel=False)
     assert "fallback" in fallback.channel_name
     assert correct("Uy ban nhan dan tinh", models=fallback).text.lower().startswith("uỷ ban nhân dân tỉnh")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [("\x00\x01abc", "control"), ("Xin chào 你好", "other scripts"), ("\ufffd\ufffd", "control")],
+)
+def test_notes_say_what_could_not_be_helped(models, text: str, fragment: str) -> None:
+    assert any(fragment in note for note in correct(text, models=models).notes)
+
+
+def test_clean_text_has_no_notes(models) -> None:
+    assert correct("Báo cáo kết quả", models=models).notes == ()

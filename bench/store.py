@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         checks = {
             "plans --by-year --from 2019 --to 2022": lambda: queries.plans_by_year(url, year_from=2019, year_to=2022),
             "plans --by-year (all years)": lambda: queries.plans_by_year(url),
-            "directives": lambda: queries.directives(url),
+            "directives (the 100 most cited: the default)": lambda: queries.directives(url),
+            "directives --limit 0 (all)": lambda: queries.directives(url, limit=None),
             'search "dan van chinh quyen"': lambda: queries.search(url, "dan van chinh quyen"),
             'search "cải cách hành chính"': lambda: queries.search(url, "cải cách hành chính"),
             "compliance --subject 'dân vận' --from 2019 --to 2022":

@@ -68,13 +68,13 @@ def plans_cmd(by_year: bool, issuer: str | None, year_from: int | None, year_to:
 @click.command("directives")
 @click.option("--type", "types", multiple=True, help='Document type, e.g. "Chỉ thị" (repeatable). '
               f'Default: {", ".join(queries.DIRECTIVE_TYPES)}.')
-@click.option("--limit", type=int, help="At most this many rows.")
+@click.option("--limit", type=int, default=100, show_default=True, help="The N most cited; 0 for all.")
 @format_option(("table", "csv", "json", "xlsx"))
 @output_option
 @db_option
 def directives_cmd(types: tuple[str, ...], limit: int | None, fmt: str, output: Path | None, db: str) -> None:
     """Cited directives, the most cited first: how often and by which reports."""
-    rows = queries.directives(db, types=types or queries.DIRECTIVE_TYPES, limit=limit)
+    rows = queries.directives(db, types=types or queries.DIRECTIVE_TYPES, limit=limit or None)
     columns = ("type", "symbol", "date", "issuer", "subject", "mentions", "reports", "cited_by")
     emit(rows, columns, fmt, output, "directives")
 

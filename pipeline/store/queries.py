@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pipeline.store import text as tk
@@ -19,19 +20,14 @@ DIRECTIVE_TYPES = ("Chỉ thị", "Nghị quyết", "Kết luận", "Quyết đ�
                    "Luật", "Quy định")
 NO_ISSUER = "(issuer not stated)"
 
-SEPARATOR = "\x1f"  # unit separator: never inside a symbol or file name
 _DOCS_SQL = """
 SELECT d.id, d.type, d.year, d.symbol, d.date, d.issuer, d.subject, d.archived_report_id,
-       COALESCE(m.mentions, 0) AS mentions, COALESCE(m.reports, 0) AS reports, m.cited_by
-FROM cited_documents d LEFT JOIN (
-  SELECT doc_id, sum(n) AS mentions, count(*) AS reports, {agg}(label, :sep) AS cited_by
-  FROM (SELECT c.cited_document_id AS doc_id, c.report_id, max(COALESCE(r.symbol, r.file)) AS label,
-               count(*) AS n
-        FROM citations c JOIN reports r ON r.id = c.report_id
-        WHERE c.cited_document_id IN (SELECT d.id FROM cited_documents d WHERE {where})
-        GROUP BY c.cited_document_id, c.report_id) per_report
-  GROUP BY doc_id) m ON m.doc_id = d.id
-WHERE {where}
+       d.mentions, d.reports
+FROM cited_documents d WHERE {where} {tail}
+"""
+_CITED_BY_SQL = """
+SELECT DISTINCT c.cited_document_id, COALESCE(r.symbol, r.file) AS label
+FROM citations c JOIN reports r ON r.id = c.report_id WHERE c.cited_document_id IN :ids
 """
 
 
@@ -40,27 +36,39 @@ def _like_pattern(text: str | None) -> str:
     return "%" + re.sub(r"([%_\\])", r"\\\1", key) + "%"
 
 
-def _documents(conn: Connection, types: Sequence[str], year_from: int | None, year_to: int | None,
-               issuer: str | None) -> list[dict]:
-    """Documents of ``types``, one entry each: mentions, and the reports citing them."""
-    names = {f"t{i}": t for i, t in enumerate(types)}
-    where = f"d.type IN ({', '.join(f':{n}' for n in names)})"
-    where += (" AND d.year >= :year_from" if year_from is not None else "") + (
-        " AND d.year <= :year_to" if year_to is not None else "")
+def _where(types: Sequence[str], year_from: int | None, year_to: int | None, issuer: str | None) -> tuple[str, dict]:
+    """The filter on cited documents and its bound parameters."""
+    params: dict = {f"t{i}": t for i, t in enumerate(types)}
+    where = f"d.type IN ({', '.join(':' + n for n in params)})"
+    if year_from is not None:
+        where, params["year_from"] = where + " AND d.year >= :year_from", year_from
+    if year_to is not None:
+        where, params["year_to"] = where + " AND d.year <= :year_to", year_to
     if issuer:
-        where += " AND d.issuer_key LIKE :issuer ESCAPE '\\'"
-    agg = "group_concat" if conn.dialect.name == "sqlite" else "string_agg"
-    params = {**names, "year_from": year_from, "year_to": year_to, "issuer": _like_pattern(issuer),
-              "sep": SEPARATOR}
-    out = []
-    for row in fetch(conn, _DOCS_SQL.format(agg=agg, where=where), params).dicts():
-        out.append({
-            **{k: row[k] for k in ("type", "year", "symbol", "date", "issuer", "subject")},
-            "in_archive": row["archived_report_id"] is not None, "mentions": int(row["mentions"]),
-            "reports": int(row["reports"]),
-            "cited_by": sorted(set(row["cited_by"].split(SEPARATOR))) if row["cited_by"] else [],
-        })
-    return out
+        where, params["issuer"] = where + " AND d.issuer_key LIKE :issuer ESCAPE '\\'", _like_pattern(issuer)
+    return where, params
+
+
+def _cited_by(conn: Connection, ids: list[int]) -> dict[int, list[str]]:
+    """The reports (symbol, else file) citing each document."""
+    out: dict[int, set[str]] = defaultdict(set)
+    statement = sa.text(_CITED_BY_SQL).bindparams(sa.bindparam("ids", expanding=True))
+    for i in range(0, len(ids), 5000):
+        for doc_id, label in fetch(conn, statement, {"ids": ids[i:i + 5000]}).rows:
+            out[doc_id].add(label)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _documents(conn: Connection, types: Sequence[str], year_from: int | None, year_to: int | None,
+               issuer: str | None, *, tail: str = "", extra: dict | None = None) -> list[dict]:
+    """Documents of ``types``, one entry each: mentions, citing reports and their labels."""
+    where, params = _where(types, year_from, year_to, issuer)
+    rows = fetch(conn, _DOCS_SQL.format(where=where, tail=tail), {**params, **(extra or {})}).dicts()
+    cited_by = _cited_by(conn, [r["id"] for r in rows])
+    return [{
+        **{k: r[k] for k in ("type", "year", "symbol", "date", "issuer", "subject", "mentions", "reports")},
+        "in_archive": r["archived_report_id"] is not None, "cited_by": cited_by.get(r["id"], []),
+    } for r in rows]
 
 
 def plans_by_year(url: str | Path, *, issuer: str | None = None, year_from: int | None = None,
@@ -73,14 +81,23 @@ def plans_by_year(url: str | Path, *, issuer: str | None = None, year_from: int 
     return sorted(rows, key=lambda r: (r["year"] or 0, r["date"] or "", r["symbol"], r["issuer"] or ""))
 
 
-def directives(url: str | Path, *, types: Sequence[str] = DIRECTIVE_TYPES, limit: int | None = None) -> list[dict]:
-    """Cited directives, the most cited first: how often and by which reports."""
+def _directive_order(dialect: str) -> str:
+    """Most cited first; ties in code-point order on both backends (as Python sorts)."""
+    c = ' COLLATE "C"' if dialect == "postgresql" else ""
+    return (f"AND d.mentions > 0 ORDER BY d.reports DESC, d.mentions DESC, d.symbol{c}, "
+            f"COALESCE(d.date, ''){c}, COALESCE(d.issuer, ''){c}")
+
+
+def directives(url: str | Path, *, types: Sequence[str] = DIRECTIVE_TYPES, limit: int | None = 100) -> list[dict]:
+    """Cited directives, the most cited first (``limit`` of them; None for all): how often
+    and by which reports."""
     with open_reader(url) as conn:
-        docs = [d for d in _documents(conn, types, None, None, None) if d["mentions"]]
-    keys = ("type", "symbol", "date", "issuer", "subject", "mentions", "cited_by")
-    rows = [{**{k: d[k] for k in keys}, "reports": d["reports"]} for d in docs]
+        tail = _directive_order(conn.dialect.name) + (" LIMIT :limit" if limit else "")
+        docs = _documents(conn, types, None, None, None, tail=tail, extra={"limit": limit} if limit else None)
+    keys = ("type", "symbol", "date", "issuer", "subject", "mentions", "reports", "cited_by")
+    rows = [{k: d[k] for k in keys} for d in docs]
     rows.sort(key=lambda r: (-r["reports"], -r["mentions"], r["symbol"], r["date"] or "", r["issuer"] or ""))
-    return rows[:limit] if limit else rows
+    return rows
 
 
 def _subject_matches(subject: str | None, wanted: list[str]) -> bool:

@@ -126,6 +126,21 @@ def migrate_4_citation_pairs(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX ix_citations_document_report ON citations (cited_document_id, report_id)")
 
 
+def migrate_5_citation_counts(conn: Connection) -> None:
+    """Mentions and citing reports per document, kept by the loader, so that the most-cited
+    listings need not aggregate every citation; filled here for the rows already stored."""
+    for column in ("mentions", "reports"):
+        conn.exec_driver_sql(f"ALTER TABLE cited_documents ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
+    conn.exec_driver_sql(REFRESH_COUNTS_SQL.format(where="1 = 1"))
+    conn.exec_driver_sql("CREATE INDEX ix_cited_documents_type_reports ON cited_documents (type, reports)")
+
+
+REFRESH_COUNTS_SQL = """UPDATE cited_documents SET
+  mentions = (SELECT count(*) FROM citations c WHERE c.cited_document_id = cited_documents.id),
+  reports = (SELECT count(DISTINCT c.report_id) FROM citations c WHERE c.cited_document_id = cited_documents.id)
+WHERE {where}"""
+
+
 @dataclass(frozen=True, slots=True)
 class Migration:
     version: int
@@ -138,6 +153,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "full-text search", migrate_2_search),
     Migration(3, "query indexes", migrate_3_query_indexes),
     Migration(4, "citation pair index", migrate_4_citation_pairs),
+    Migration(5, "citation counts", migrate_5_citation_counts),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -15,7 +15,7 @@ from pipeline.errors import StoreError
 from pipeline.store import load
 from pipeline.store.db import make_engine
 from pipeline.store.records import DocumentRecord
-from pipeline.store.schema import WRITE_TABLES, migrate
+from pipeline.store.schema import REFRESH_COUNTS_SQL, WRITE_TABLES, migrate
 
 
 class Store:
@@ -80,6 +80,7 @@ class Store:
         doc_ids = self._upsert_documents(conn, docs, cited, ids)
         self._insert_children(conn, docs, cited, ids, doc_ids)
         self._drop_orphans(conn, freed)
+        self._refresh_counts(conn, freed | set(doc_ids.values()))
 
     def _delete_reports(self, conn: Connection, shas: list[str]) -> set[int]:
         """Delete these reports' rows; returns the cited documents they referenced."""
@@ -155,7 +156,24 @@ class Store:
                 d.structure.get("document") or {}, sections, [m for _, m in mentions])]
         for name, table_rows in rows.items():
             if table_rows:
-                conn.execute(self.tables[name].insert(), load.records(pd.DataFrame(table_rows)))
+                self._insert_frame(conn, name, table_rows)
+
+    def _refresh_counts(self, conn: Connection, doc_ids: set[int]) -> None:
+        """Recount mentions and citing reports of the documents this batch touched."""
+        ordered = sorted(doc_ids)
+        for i in range(0, len(ordered), 1000):
+            chunk = ordered[i:i + 1000]
+            params = {f"i{j}": v for j, v in enumerate(chunk)}
+            where = f"id IN ({', '.join(':' + k for k in params)})"
+            conn.execute(sa.text(REFRESH_COUNTS_SQL.format(where=where)), params)
+
+    def _insert_frame(self, conn: Connection, name: str, rows: list[dict]) -> None:
+        """Rows -> DataFrame (object dtype keeps None as NULL) -> one executemany."""
+        df = pd.DataFrame(rows, dtype=object)
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        columns = ", ".join(df.columns)
+        sql = f"INSERT INTO {name} ({columns}) VALUES ({', '.join([mark] * len(df.columns))})"
+        conn.exec_driver_sql(sql, list(df.itertuples(index=False, name=None)))
 
     def _drop_orphans(self, conn: Connection, candidates: set[int]) -> None:
         """Delete cited documents that no citation and no archived report refers to any more."""

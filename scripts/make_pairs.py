@@ -9,15 +9,17 @@ own OCR). OCR lines are aligned to the true lines of their page and written to
 ``OUT/{split}-manifest.json`` recording fonts, conditions, seeds and the Tesseract version.
 
 One Tesseract process runs at a time, with ``OMP_THREAD_LIMIT=1``. A run stops early when its
-corpus sample is used up (the shipped model's first run made 150 of 160 pages). The three
+corpus sample is used up (the shipped model's first run made 150 of 160 pages). The four
 training runs below made the pairs of the shipped channel model (see models/channel.README.md).
 
-    .venv/bin/python scripts/make_pairs.py --split heldout            # 24 pages, ~3 min
+    .venv/bin/python scripts/make_pairs.py --split heldout            # 23-24 pages, ~3 min
     .venv/bin/python scripts/make_pairs.py --split train              # 160 pages, ~17 min
     .venv/bin/python scripts/make_pairs.py --split train --pages 100 --seed 2 \
         --upper-share 0.15 --append                                   # more, some in capitals
     .venv/bin/python scripts/make_pairs.py --split train --pages 60 --seed 3 \
         --upper-share 0.1 --conditions lowres150,fax,dark_border --append  # other scans
+    .venv/bin/python scripts/make_pairs.py --split train --pages 60 --seed 4 \
+        --upper-share 0.1 --conditions photocopy,office --append  # harsher photocopies
 """
 
 from __future__ import annotations

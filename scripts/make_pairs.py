@@ -221,6 +221,14 @@ def read_runs(path: Path) -> list[dict]:
     return data["runs"] if "runs" in data else [data]
 
 
+def write_manifest(path: Path, runs: list[dict]) -> None:
+    """A split's manifest: its runs, and all their pages at the top level for readers that
+    only want page ids, fonts and conditions."""
+    pages = [page for run in runs for page in run.get("pages", [])]
+    data = {"runs": runs, "pages": pages}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def _clean(text: str) -> str:
     return " ".join(text.split())
 
@@ -251,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = read_runs(path) if run.append else []
     manifest = make_pairs(run, args.out)
     runs.append(manifest)
-    path.write_text(json.dumps({"runs": runs}, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_manifest(path, runs)
     print(f"wrote {manifest['line_pairs']} line pairs; manifest {path}", file=sys.stderr)
     return 0
 

@@ -169,7 +169,8 @@ def segment_viterbi(
     Every intended character is rewritten by one segment ``alpha -> beta`` with ``alpha`` one
     character (scored by ``seg_logprob``) or two characters (scored by ``pair_logprob`` when
     given; it returns ``-inf`` for pairs it does not know) and ``beta`` 0 to 3 characters.
-    Returns ``(-inf, [])`` when no partition exists (e.g. an empty ``intended``).
+    Returns ``(-inf, [])`` when no partition exists (an empty ``intended`` with something
+    observed, or far more observed than intended characters).
     """
     n, m = len(intended), len(observed)
     best = [[NEG_INF] * (m + 1) for _ in range(n + 1)]

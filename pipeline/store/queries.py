@@ -9,7 +9,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pipeline.store import text as tk
@@ -27,7 +26,8 @@ FROM cited_documents d WHERE {where} {tail}
 """
 _CITED_BY_SQL = """
 SELECT DISTINCT c.cited_document_id, COALESCE(r.symbol, r.file) AS label
-FROM citations c JOIN reports r ON r.id = c.report_id WHERE c.cited_document_id IN :ids
+FROM citations c JOIN reports r ON r.id = c.report_id
+WHERE c.cited_document_id IN (SELECT d.id FROM cited_documents d WHERE {where} {tail})
 """
 
 
@@ -49,13 +49,11 @@ def _where(types: Sequence[str], year_from: int | None, year_to: int | None, iss
     return where, params
 
 
-def _cited_by(conn: Connection, ids: list[int]) -> dict[int, list[str]]:
-    """The reports (symbol, else file) citing each document."""
+def _cited_by(conn: Connection, where: str, tail: str, params: dict) -> dict[int, list[str]]:
+    """The reports (symbol, else file) citing each selected document."""
     out: dict[int, set[str]] = defaultdict(set)
-    statement = sa.text(_CITED_BY_SQL).bindparams(sa.bindparam("ids", expanding=True))
-    for i in range(0, len(ids), 5000):
-        for doc_id, label in fetch(conn, statement, {"ids": ids[i:i + 5000]}).rows:
-            out[doc_id].add(label)
+    for doc_id, label in fetch(conn, _CITED_BY_SQL.format(where=where, tail=tail), params).rows:
+        out[doc_id].add(label)
     return {k: sorted(v) for k, v in out.items()}
 
 
@@ -63,8 +61,9 @@ def _documents(conn: Connection, types: Sequence[str], year_from: int | None, ye
                issuer: str | None, *, tail: str = "", extra: dict | None = None) -> list[dict]:
     """Documents of ``types``, one entry each: mentions, citing reports and their labels."""
     where, params = _where(types, year_from, year_to, issuer)
-    rows = fetch(conn, _DOCS_SQL.format(where=where, tail=tail), {**params, **(extra or {})}).dicts()
-    cited_by = _cited_by(conn, [r["id"] for r in rows])
+    params.update(extra or {})
+    rows = fetch(conn, _DOCS_SQL.format(where=where, tail=tail), params).dicts()
+    cited_by = _cited_by(conn, where, tail, params)
     return [{
         **{k: r[k] for k in ("type", "year", "symbol", "date", "issuer", "subject", "mentions", "reports")},
         "in_archive": r["archived_report_id"] is not None, "cited_by": cited_by.get(r["id"], []),
@@ -133,8 +132,8 @@ def _search_sql(dialect: str) -> str:
     if dialect == "sqlite":
         return (head.format(score="bm25(search_fts)") + "JOIN search_fts ON search_fts.rowid = s.id "
                 "WHERE search_fts MATCH :q ORDER BY score, s.id LIMIT :limit")
-    return (head.format(score="-ts_rank(to_tsvector('simple', s.plain), plainto_tsquery('simple', :q))")
-            + "WHERE to_tsvector('simple', s.plain) @@ plainto_tsquery('simple', :q) "
+    return (head.format(score="-ts_rank(s.tsv, plainto_tsquery('simple', :q))")
+            + "WHERE s.tsv @@ plainto_tsquery('simple', :q) "
             "ORDER BY score, s.id LIMIT :limit")
 
 

@@ -141,6 +141,16 @@ REFRESH_COUNTS_SQL = """UPDATE cited_documents SET
 WHERE {where}"""
 
 
+def migrate_6_stored_tsvector(conn: Connection) -> None:
+    """PostgreSQL: keep each search row's tsvector (ranking no longer re-parses the text)."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.exec_driver_sql("ALTER TABLE search_docs ADD COLUMN tsv tsvector "
+                         "GENERATED ALWAYS AS (to_tsvector('simple', COALESCE(plain, ''))) STORED")
+    conn.exec_driver_sql("DROP INDEX ix_search_docs_tsv")
+    conn.exec_driver_sql("CREATE INDEX ix_search_docs_tsv ON search_docs USING gin (tsv)")
+
+
 @dataclass(frozen=True, slots=True)
 class Migration:
     version: int
@@ -154,6 +164,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "query indexes", migrate_3_query_indexes),
     Migration(4, "citation pair index", migrate_4_citation_pairs),
     Migration(5, "citation counts", migrate_5_citation_counts),
+    Migration(6, "stored tsvector (PostgreSQL)", migrate_6_stored_tsvector),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -15,7 +15,7 @@ from pipeline.errors import StoreError
 from pipeline.store import load
 from pipeline.store.db import make_engine
 from pipeline.store.records import DocumentRecord
-from pipeline.store.schema import REFRESH_COUNTS_SQL, WRITE_TABLES, migrate
+from pipeline.store.schema import WRITE_TABLES, migrate
 
 
 class Store:
@@ -79,8 +79,8 @@ class Store:
         cited = {d.sha256: load.cited_rows(d) for d in docs}
         doc_ids = self._upsert_documents(conn, docs, cited, ids)
         self._insert_children(conn, docs, cited, ids, doc_ids)
+        self._add_counts(conn, list(ids.values()), +1)
         self._drop_orphans(conn, freed)
-        self._refresh_counts(conn, freed | set(doc_ids.values()))
 
     def _delete_reports(self, conn: Connection, shas: list[str]) -> set[int]:
         """Delete these reports' rows; returns the cited documents they referenced."""
@@ -94,6 +94,7 @@ class Store:
         archived = t["cited_documents"].c.archived_report_id
         freed |= {r[0] for r in conn.execute(sa.select(t["cited_documents"].c.id).where(archived.in_(old)))}
         conn.execute(t["cited_documents"].update().where(archived.in_(old)).values(archived_report_id=None))
+        self._add_counts(conn, old, -1)
         for name in load.CHILD_TABLES:
             conn.execute(t[name].delete().where(t[name].c.report_id.in_(old)))
         conn.execute(t["reports"].delete().where(t["reports"].c.id.in_(old)))
@@ -158,22 +159,31 @@ class Store:
             if table_rows:
                 self._insert_frame(conn, name, table_rows)
 
-    def _refresh_counts(self, conn: Connection, doc_ids: set[int]) -> None:
-        """Recount mentions and citing reports of the documents this batch touched."""
-        ordered = sorted(doc_ids)
-        for i in range(0, len(ordered), 1000):
-            chunk = ordered[i:i + 1000]
-            params = {f"i{j}": v for j, v in enumerate(chunk)}
-            where = f"id IN ({', '.join(':' + k for k in params)})"
-            conn.execute(sa.text(REFRESH_COUNTS_SQL.format(where=where)), params)
+    def _add_counts(self, conn: Connection, report_ids: list[int], sign: int) -> None:
+        """Add (or, with ``sign`` -1, take back) these reports' mentions and citing-report
+        counts on the documents they cite: work in proportion to the batch, not the archive."""
+        c, d = self.tables["citations"], self.tables["cited_documents"]
+        query = sa.select(c.c.cited_document_id, sa.func.count(), sa.func.count(sa.distinct(c.c.report_id))
+                          ).where(c.c.report_id.in_(report_ids)).group_by(c.c.cited_document_id)
+        changes = [{"doc": doc, "m": sign * m, "r": sign * r} for doc, m, r in conn.execute(query)]
+        if changes:
+            conn.execute(d.update().where(d.c.id == sa.bindparam("doc")).values(
+                mentions=d.c.mentions + sa.bindparam("m"), reports=d.c.reports + sa.bindparam("r")), changes)
 
     def _insert_frame(self, conn: Connection, name: str, rows: list[dict]) -> None:
-        """Rows -> DataFrame (object dtype keeps None as NULL) -> one executemany."""
+        """Rows -> DataFrame (object dtype keeps None as NULL) -> one executemany, or COPY on
+        PostgreSQL; ``name`` and the columns are ours, never user text."""
         df = pd.DataFrame(rows, dtype=object)
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         columns = ", ".join(df.columns)
-        sql = f"INSERT INTO {name} ({columns}) VALUES ({', '.join([mark] * len(df.columns))})"
-        conn.exec_driver_sql(sql, list(df.itertuples(index=False, name=None)))
+        tuples = df.itertuples(index=False, name=None)
+        if conn.dialect.name == "postgresql":
+            with conn.connection.driver_connection.cursor() as cur:
+                with cur.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
+                    for row in tuples:
+                        copy.write_row(row)
+            return
+        marks = ", ".join(["?"] * len(df.columns))
+        conn.exec_driver_sql(f"INSERT INTO {name} ({columns}) VALUES ({marks})", list(tuples))
 
     def _drop_orphans(self, conn: Connection, candidates: set[int]) -> None:
         """Delete cited documents that no citation and no archived report refers to any more."""

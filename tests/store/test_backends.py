@@ -14,7 +14,8 @@ from pipeline.store.reader import run_query
 from pipeline.store.synthetic import document_pool, record
 from store_helpers import reset_postgres
 
-SURROGATE = {"id", "report_id", "cited_document_id", "run_id", "archived_report_id", "processed_at"}
+SURROGATE = {"id", "report_id", "cited_document_id", "run_id", "archived_report_id", "processed_at",
+             "tsv"}  # tsv: PostgreSQL's stored search vector
 TABLES = ("reports", "pages", "sections", "cited_documents", "citations", "corrections", "search_docs")
 
 

@@ -7,7 +7,7 @@ ones in the same transaction, so a failure part-way leaves the previous state.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -165,14 +165,6 @@ def search_rows_from_tables(conn: Connection) -> list[dict]:
         mentions = [m for _, m in mention_rows(doc_like)]
         out += [{**r, "report_id": rid} for r in search_rows(data.get("document") or {}, sections, mentions)]
     return out
-
-
-def frame(rows: Iterable[dict], report_id: int) -> pd.DataFrame:
-    """Rows of one child table as a DataFrame with the report's id (the pandas edge)."""
-    df = pd.DataFrame(list(rows))
-    if not df.empty:
-        df.insert(0, "report_id", report_id)
-    return df
 
 
 def records(df: pd.DataFrame) -> list[dict]:

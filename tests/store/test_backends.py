@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
 import sqlalchemy as sa
 
 from pipeline.store import open_store

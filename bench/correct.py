@@ -72,12 +72,13 @@ def read_pairs(path: Path) -> dict[str, tuple[str, str]]:
     return {p: ("\n".join(o for o, _ in rows), "\n".join(t for _, t in rows)) for p, rows in pages.items()}
 
 
-def pairs_figures(models, engine: str) -> list[dict]:
-    path = PAIRS / f"heldout-{engine}.tsv"
+def pairs_figures(models, engine: str, pairs_dir: Path = PAIRS) -> list[dict]:
+    path = pairs_dir / f"heldout-{engine}.tsv"
     if not path.exists():
         return []
-    manifest = json.loads((PAIRS / "heldout-manifest.json").read_text(encoding="utf-8"))
-    condition = {p["page_id"]: p["condition"] for p in manifest.get("pages", [])}
+    manifest = json.loads((pairs_dir / "heldout-manifest.json").read_text(encoding="utf-8"))
+    runs = manifest.get("runs", [manifest])  # make_pairs/1 writes runs; its first version did not
+    condition = {p["page_id"]: p["condition"] for run in runs for p in run.get("pages", [])}
     groups: dict[str, list[str]] = defaultdict(lambda: ["", "", ""])
     for page, (ocr, truth) in read_pairs(path).items():
         for key in ("all", condition.get(page, "?")) if engine == "vie" else ("all",):
@@ -111,6 +112,7 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=CorrectorSettings().beam)
     parser.add_argument("--cache-weight", type=float, default=CorrectorSettings().cache_weight)
     parser.add_argument("--models-dir", type=Path, default=None, help="other models/ (experiments)")
+    parser.add_argument("--pairs-dir", type=Path, default=PAIRS, help="held-out OCR pairs (make_pairs.py)")
     args = parser.parse_args()
     start = time.perf_counter()
     settings = CorrectorSettings(args.channel_weight, args.keep_bonus, args.beam, args.cache_weight)
@@ -122,9 +124,9 @@ def main() -> None:
     stripped = "\n".join(strip_diacritics(line) for line in lines)
     rows = [r for r in [seed_figure(models)] if r]
     rows.append(figure("(b) held-out text, marks stripped", stripped, correct(stripped, models=models).text, clean))
-    rows += pairs_figures(models, "eng")
+    rows += pairs_figures(models, "eng", args.pairs_dir)
     rows.append(figure("(d) held-out correct text (unchanged)", clean, correct(clean, models=models).text, clean))
-    rows += pairs_figures(models, "vie")
+    rows += pairs_figures(models, "vie", args.pairs_dir)
     result = {"channel": models.channel_name, "load_s": round(load_s, 2),
               "syllables_per_s": speed(models, stripped), "figures": rows}
     for row in rows:

@@ -71,9 +71,29 @@ def fetch(conn: Connection, sql: str | sa.Executable, params: dict | None = None
             conn.rollback()
 
 
-def run_query(url: str | Path, sql: str, params: dict | None = None) -> Table:
-    """Run an analyst's SELECT on a read-only connection."""
+def _fetch_one_statement_postgres(conn: Connection, sql: str) -> Table:
+    """Exactly one statement: a prepared statement refuses several (``...; COMMIT; ...``)."""
+    import psycopg
+
+    try:
+        with conn.connection.driver_connection.cursor() as cur:
+            cur.execute(sql, prepare=True)
+            if cur.description is None:
+                raise StoreError("the statement returns no rows", hint="use a SELECT")
+            return Table(tuple(d.name for d in cur.description), tuple(tuple(r) for r in cur.fetchall()))
+    except psycopg.Error as e:
+        raise StoreError(f"query failed: {str(e).strip().splitlines()[0]}",
+                         hint="the connection is read-only and takes one statement; check the SQL") from e
+    finally:
+        conn.connection.driver_connection.rollback()
+
+
+def run_query(url: str | Path, sql: str) -> Table:
+    """Run an analyst's one SELECT on a read-only connection (SQLite's driver, like
+    PostgreSQL's prepared statements, takes one statement at a time)."""
     if not sql.strip():
         raise StoreError("empty query", hint='vanthu query "SELECT ..."')
     with open_reader(url) as conn:
-        return fetch(conn, sql, params)
+        if conn.dialect.name == "postgresql":
+            return _fetch_one_statement_postgres(conn, sql)
+        return fetch(conn, sql.replace(":", r"\:"))

@@ -88,7 +88,7 @@ def test_query_json_is_a_list_of_row_objects(group, seed_sqlite):
 
 
 @pytest.mark.parametrize("sql", ["SELEC * FROM reports", "SELECT nope FROM reports", "DELETE FROM reports",
-                                 "DROP TABLE reports", ""])
+                                 "DROP TABLE reports", "", "SELECT 1; DELETE FROM reports"])
 def test_malformed_or_writing_query_is_a_store_error(group, seed_sqlite, sql):
     code, message = run(group, ["query", sql, "--db", seed_sqlite])
     assert code == ExitCode.STORE_FAILURE and message
@@ -104,15 +104,24 @@ def test_missing_database_gives_a_clear_message(group, tmp_path, args):
     assert not missing.exists()
 
 
-def test_query_on_postgres_is_read_only(pg_url, seed_record):
+def test_query_keeps_literal_colons(group, seed_sqlite):
+    code, out = run(group, ["query", "SELECT 'a:b' AS s, count(*) AS n FROM reports WHERE file LIKE '%:%' OR 1",
+                            "--format", "json", "--db", seed_sqlite])
+    assert code == 0 and json.loads(out) == [{"s": "a:b", "n": 1}]
+
+
+@pytest.mark.parametrize("sql", ["DELETE FROM reports RETURNING id",
+                                 "COMMIT; SET default_transaction_read_only = off; DELETE FROM reports",
+                                 "SET TRANSACTION READ WRITE; DELETE FROM reports; COMMIT"])
+def test_query_on_postgres_is_read_only(pg_url, seed_record, sql):
     from store_helpers import reset_postgres
     from pipeline.store.reader import run_query
 
     reset_postgres(pg_url)
     with open_store(pg_url) as store:
         store.save_document(seed_record)
-    with pytest.raises(StoreError, match="read-only"):
-        run_query(pg_url, "DELETE FROM reports RETURNING id")
+    with pytest.raises(StoreError, match="query failed"):
+        run_query(pg_url, sql)
     assert run_query(pg_url, "SELECT count(*) FROM reports").rows == ((1,),)
 
 

@@ -25,6 +25,7 @@ from pipeline.correct.segment import IN_WORD_JUNK
 from pipeline.correct.tokens import NUM, UNK, lm_tokens, normalize_token
 
 MAX_CANDIDATES = 32  # held-out eng OCR: 24 -> 96.76%, 32 -> 96.89%, 48 -> 96.94% (slower)
+MAX_SCORE_GAP = 14.0  # candidates this far (log) below the best cannot win in practice
 MAX_WORD_LENGTH = 24  # longer runs of letters are no damaged syllable pair: kept as they are
 SPLIT_LOGPROB = math.log(0.01)
 DIGIT_SPLIT_LOGPROB = math.log(0.2)
@@ -158,6 +159,9 @@ class CandidateGenerator:
         scored = self._single_words(lower)
         scored.update(self._splits(lower))
         ranked = sorted(scored.items(), key=lambda kv: -(kv[1] + PRIOR_WEIGHT * self._prior(kv[0][0])))
+        if ranked:
+            floor = ranked[0][1] + PRIOR_WEIGHT * self._prior(ranked[0][0][0]) - MAX_SCORE_GAP
+            ranked = [kv for kv in ranked if kv[1] + PRIOR_WEIGHT * self._prior(kv[0][0]) >= floor]
         out = [self._candidate(words, score, words == (lower,)) for words, score in ranked[:MAX_CANDIDATES]]
         if not any(c.identity for c in out):
             out.append(self._keep_unknown(lower))

@@ -21,7 +21,7 @@ DB_HELP = f"Database: {URL_HELP}. Default: {DEFAULT_DB}."
 
 
 def db_option(f: Callable) -> Callable:
-    return click.option("--db", default=DEFAULT_DB, show_default=True, help=DB_HELP)(f)
+    return click.option("--db", default=DEFAULT_DB, help=DB_HELP)(f)
 
 
 def format_option(choices: tuple[str, ...]) -> Callable:

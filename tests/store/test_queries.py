@@ -78,3 +78,15 @@ def test_search_ranks_and_finds_nothing_for_absent_words(seed_db):
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
     assert search(seed_db, "tàu vũ trụ") == []
     assert search(seed_db, "  ,;  ") == []
+
+
+def test_an_archived_plan_and_its_citations_are_one_plan(db_url):
+    archived = report("31/KH-UBND", "UBND huyện An Lão", "2021-03-15", [], subject="Kế hoạch công tác dân vận năm 2021")
+    archived["document"]["type"] = "Kế hoạch"
+    citing = report("80/BC-UBND", "Ủy ban nhân dân huyện An Lão", "2021-12-20",
+                    [plan("31/KH-UBND", "2021-03-15", None, "về công tác dân vận năm 2021")])
+    with open_store(db_url) as store:
+        store.save_document(make_record(archived, "plan"))
+        store.save_document(make_record(citing, "report"))
+    rows = plans_by_year(db_url)
+    assert [(r["symbol"], r["in_archive"], r["cited_by"]) for r in rows] == [("31/KH-UBND", True, ["80/BC-UBND"])]

@@ -23,9 +23,9 @@ from pipeline.correct.tokens import normalize_token
 from pipeline.errors import ModelError
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
-_ROMAN_LIKE = re.compile(r"^[IVXl1|]{1,6}$")
 TRUSTED = 0.5  # above this trust the text is taken as it stands; no document cache
 # (nor on text stripped of all marks, where it measured no gain for twice the decoding time)
+_ROMAN_LIKE = re.compile(r"^[IVXl1|]{1,6}$")
 _ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 
 

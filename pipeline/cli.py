@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -151,11 +152,15 @@ def ocr(files: tuple[Path, ...], output_dir: Path | None, formats: tuple[str, ..
 @click.option("--force", is_flag=True, help="Process again documents already done.")
 @click.option("--progress", "progress_mode", type=click.Choice(["bar", "json", "none"]), default="bar",
               show_default=True, help="A progress bar (on a terminal), JSON lines on standard error, or nothing.")
+@click.option("--retry-failed", is_flag=True, help="Process again only the documents that failed before.")
 @click.option("--scheduler", metavar="tcp://HOST:8786",
               help="Send the documents to this Dask distributed scheduler instead of local workers.")
+@click.option("--db", metavar="URL",
+              help="Results database: a file path (SQLite, the default: OUTPUT_DIR/vanthu.sqlite) or "
+                   "postgresql://user:password@host/dbname.")
 @ocr_options
-def process(inputs: tuple[Path, ...], output_dir: Path, workers: int, force: bool, progress_mode: str,
-            scheduler: str | None, **opts) -> None:
+def process(inputs: tuple[Path, ...], output_dir: Path, workers: int, force: bool, retry_failed: bool,
+            progress_mode: str, scheduler: str | None, db: str | None, **opts) -> None:
     """Run the whole pipeline on files and folders (searched recursively).
 
     Scans are OCRed; text files OCRed earlier go straight on; then every text is
@@ -166,13 +171,19 @@ def process(inputs: tuple[Path, ...], output_dir: Path, workers: int, force: boo
     confidences). NAME is the file's name without its extension; where two inputs would
     share a NAME, their folders are made part of it.
 
-    A document that cannot be read is reported and skipped; the run goes on and the exit
+    Every document is loaded into the results database (reports, pages, sections, cited
+    documents, citations, corrections, runs, errors), replacing an earlier copy of the same
+    file. A re-run skips the documents already done or failed with this version of vanthu:
+    --retry-failed takes only the failures, --force all.
+
+    A document that cannot be read is recorded and skipped; the run goes on and the exit
     code is 5 at the end. Ctrl-C once finishes the documents in flight; twice abandons them.
 
     \b
     Examples:
-      vanthu process samples/ -o out/
+      vanthu process samples/ -o out/                       results in out/vanthu.sqlite
       vanthu process /archive/scans -o out/ --workers 2 --progress json
+      vanthu process /archive -o out/ --db postgresql://vanthu@dbhost/archive
     """
     from pipeline import batch
     from pipeline.ocr.tesseract import check_environment
@@ -186,11 +197,13 @@ def process(inputs: tuple[Path, ...], output_dir: Path, workers: int, force: boo
     output_dir.mkdir(parents=True, exist_ok=True)
     jobs = batch.make_jobs(files, output_dir, settings)
     progress = Progress(progress_mode)
-    try:
-        summary = batch.run_batch(jobs, batch.FilesOnly(), workers=workers, force=force, scheduler=scheduler,
-                                  on_start=progress.begin, on_outcome=progress.update)
-    finally:
-        progress.close()
+    with open_results(db or output_dir / "vanthu.sqlite") as (sink, finish):
+        try:
+            summary = batch.run_batch(jobs, sink, workers=workers, force=force, retry_failed=retry_failed,
+                                      scheduler=scheduler, on_start=progress.begin, on_outcome=progress.update)
+        finally:
+            progress.close()
+        finish(summary)
     for line in summary.lines():
         click.echo(line, err=True)
     if summary.interrupted:
@@ -199,6 +212,21 @@ def process(inputs: tuple[Path, ...], output_dir: Path, workers: int, force: boo
         if summary.total == 1:
             raise summary.failures[0].error()
         raise PartialFailure(f"{summary.failed} of {summary.total} documents failed; the others were processed")
+
+
+@contextmanager
+def open_results(url: str | Path) -> Iterator[tuple[object, Callable]]:
+    """The results database as a batch sink, within one recorded run."""
+    from pipeline.correct import load_models
+    from pipeline.correct.api import MODELS_DIR, newest
+    from pipeline.store import open_store
+    from pipeline.store.sink import StoreSink
+
+    versions = {"language_model": newest(MODELS_DIR, "lm-trigram-*.npz").name,
+                "channel": load_models().channel_name}
+    with open_store(url) as store:
+        run_id = store.start_run(__version__, versions)
+        yield StoreSink(store, run_id, __version__, versions), lambda s: store.finish_run(run_id, s.done, s.failed)
 
 
 @cli.command("correct")
@@ -278,6 +306,15 @@ def summarize_structure(data: dict) -> str:
         lines.append(f"  {c.get('type') or '?':12} {c['symbol']:24} {c.get('date') or '':10} "
                      f"{c.get('issuer') or ''}  ({len(c.get('mentions', []))} mention(s))")
     return "\n".join(lines)
+
+
+def _register_store_commands() -> None:
+    from pipeline.store.commands import register
+
+    register(cli)
+
+
+_register_store_commands()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

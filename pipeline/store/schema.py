@@ -151,6 +151,14 @@ def migrate_6_stored_tsvector(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX ix_search_docs_tsv ON search_docs USING gin (tsv)")
 
 
+def migrate_7_error_identity(conn: Connection) -> None:
+    """Errors name the file's content and the pipeline version, so a re-run can tell a
+    document that failed from one never tried (--retry-failed)."""
+    conn.exec_driver_sql("ALTER TABLE errors ADD COLUMN sha256 TEXT")
+    conn.exec_driver_sql("ALTER TABLE errors ADD COLUMN pipeline_version TEXT")
+    conn.exec_driver_sql("CREATE INDEX ix_errors_sha256 ON errors (sha256)")
+
+
 @dataclass(frozen=True, slots=True)
 class Migration:
     version: int
@@ -165,6 +173,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "citation pair index", migrate_4_citation_pairs),
     Migration(5, "citation counts", migrate_5_citation_counts),
     Migration(6, "stored tsvector (PostgreSQL)", migrate_6_stored_tsvector),
+    Migration(7, "error identity", migrate_7_error_identity),
 )
 LATEST = MIGRATIONS[-1].version
 

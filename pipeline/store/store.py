@@ -46,11 +46,22 @@ class Store:
             conn.execute(runs.update().where(runs.c.id == run_id).values(
                 finished_at=load.now_iso(), ok=ok, failed=failed))
 
-    def record_error(self, run_id: int | None, source: str, stage: str, error_class: str, message: str) -> None:
+    def record_error(self, run_id: int | None, source: str, stage: str, error_class: str, message: str,
+                     *, sha256: str | None = None, pipeline_version: str | None = None) -> None:
         with self.engine.begin() as conn:
             conn.execute(self.tables["errors"].insert().values(
                 run_id=run_id, source=source, stage=stage, error_class=error_class,
-                message=message, occurred_at=load.now_iso()))
+                message=message, occurred_at=load.now_iso(), sha256=sha256, pipeline_version=pipeline_version))
+
+    def document_status(self, sha256: str, pipeline_version: str) -> str | None:
+        """"done" when stored by this version, "failed" when it failed with it, else None."""
+        if self.has_document(sha256, pipeline_version):
+            return "done"
+        errors = self.tables["errors"]
+        with self.engine.connect() as conn:
+            failed = conn.execute(sa.select(errors.c.id).where(
+                errors.c.sha256 == sha256, errors.c.pipeline_version == pipeline_version)).first()
+        return "failed" if failed is not None else None
 
     def has_document(self, sha256: str, pipeline_version: str) -> bool:
         """True when this file was stored by this pipeline version."""

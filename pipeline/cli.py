@@ -17,6 +17,7 @@ import click
 from pipeline import __version__
 from pipeline.errors import ExitCode, InputFileError, PartialFailure, VanthuError
 
+INTERRUPTED = 130  # the shell's convention for a program ended by Ctrl-C
 STEPS = ("orientation", "deskew", "border", "denoise", "binarize")
 
 
@@ -321,7 +322,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: the one place where exceptions become messages and exit codes."""
     try:
         cli.main(args=argv, prog_name="vanthu", standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as e:  # click turns Ctrl-C into Abort
+        if isinstance(e.__cause__, KeyboardInterrupt):
+            click.echo("Interrupted.", err=True)
+            return INTERRUPTED
         click.echo("Aborted.", err=True)
         return ExitCode.UNEXPECTED
     except click.ClickException as e:
@@ -332,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return e.exit_code
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
-        return 130
+        return INTERRUPTED
     return ExitCode.OK
 
 

@@ -150,12 +150,49 @@ def _roman(slot: Slot, following: Slot | None) -> str | None:
     return roman if _ROMAN.match(roman) else None
 
 
-def slot_candidates(models: Models, slots: list[Slot]) -> list[CandidateSet]:
+def symbol_slots(lines: list[str], slots: list[Slot]) -> set[int]:
+    """Indexes of the slots that lie inside a document symbol ("16-KH/BDVHU-UBND").
+
+    The groups of a symbol are codes, not syllables: "VX" must not become "VÀ", nor "KH"
+    "KHỰ". Symbols are found as the extractor finds them, on the text as it stands.
+    """
+    from pipeline.extract.symbols import find_symbols
+
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for line in {s.line for s in slots}:
+        # a symbol cut at the line end ("số 20-" / "KH/BDVHU-UBND") is searched joined
+        carried = _carried_symbol_start(lines[line - 1]) if line > 0 else ""
+        spans[line] = [(sym.start - len(carried), sym.end - len(carried))
+                       for sym in find_symbols(carried + lines[line])]
+    return {i for i, s in enumerate(slots)
+            if any(start <= s.start and s.end <= end for start, end in spans[s.line])}
+
+
+def _carried_symbol_start(previous: str) -> str:
+    """The last token of a line when it ends the way a cut symbol does ("20-", "436/QĐ-")."""
+    tail = previous.rstrip().rsplit(None, 1)[-1] if previous.strip() else ""
+    return tail if tail[:1].isdigit() and tail.endswith(("-", "/")) else ""
+
+
+def _code_candidates(models: Models, slot: Slot) -> CandidateSet:
+    """A symbol's group keeps its letters, or becomes an official abbreviation it was
+    misread from ("QP" -> "QĐ"); digits stay digits."""
+    if not slot.is_word or any(ch.isdigit() for ch in slot.text):
+        return models.generator.fixed(slot.text)
+    full = models.generator.for_slot(slot.text)
+    keep = tuple(c for c in full.items if c.identity or
+                 (len(c.words) == 1 and c.words[0] in models.lexicon.abbreviations))
+    return CandidateSet.of(keep) if keep else models.generator.fixed(slot.text)
+
+
+def slot_candidates(models: Models, slots: list[Slot], codes: set[int] = frozenset()) -> list[CandidateSet]:
     out = []
     for i, slot in enumerate(slots):
         following = slots[i + 1] if i + 1 < len(slots) else None
         roman = _roman(slot, following) if slot.is_word else None
-        if roman is not None:
+        if i in codes:
+            out.append(_code_candidates(models, slot))
+        elif roman is not None:
             cand = Candidate((roman,), (models.lm.id_of(roman.lower()),), 0.0, roman == slot.text)
             out.append(models.generator.single(cand))
         elif slot.is_word:
@@ -280,7 +317,7 @@ def correct(text: str, *, style: str = "new", models: Models | None = None) -> C
     units = [segment for paragraph in paragraphs(lines) for segment in sentences(paragraph)]
     slots = [s for unit in units for s in unit]
     settings = decoder_settings(models.settings, slots, models.lexicon)
-    unit_cands = [slot_candidates(models, unit) for unit in units]
+    unit_cands = [slot_candidates(models, unit, symbol_slots(lines, unit)) for unit in units]
     unit_chosen = decode_many(models.lm, unit_cands, settings)
     if models.settings.cache_weight > 0 and settings.trust < TRUSTED and not settings.marks_stripped:
         extra = document_cache(models, unit_cands, unit_chosen)

@@ -155,3 +155,14 @@ def test_notes_say_what_could_not_be_helped(models, text: str, fragment: str) ->
 
 def test_clean_text_has_no_notes(models) -> None:
     assert correct("Báo cáo kết quả", models=models).notes == ()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Thuc hien Ke hoach so 25-KH/BDVTU-UBND ngay 02/4/2020 cua Ban Dan van",
+     "Thực hiện Kế hoạch số 25-KH/BDVTU-UBND ngày 02/4/2020 của Ban Dân vận"),
+    ("Cong van so 512/UBND-NC ngay 09/8/2021 cua UBND tinh", "Công văn số 512/UBND-NC ngày 09/8/2021 của UBND tỉnh"),
+    ("Quyet dinh so 77/QD-UBND va Nghi dinh so 15/2019/ND-CP", "Quyết định số 77/QĐ-UBND và Nghị định số 15/2019/NĐ-CP"),
+    ("theo Ke hoach so 31-\nKH/BDVTU-UBND ngay 05/5/2021", "theo Kế hoạch số 31-\nKH/BDVTU-UBND ngày 05/5/2021"),
+])
+def test_document_symbols_keep_their_codes_and_get_official_abbreviations(models, text, expected):
+    assert correct(text, models=models).text == expected

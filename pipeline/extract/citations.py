@@ -6,6 +6,8 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
+from rapidfuzz.distance import Levenshtein
+
 from pipeline.extract.mentions import RawMention, describe, relation_before
 from pipeline.extract.records import CitedDocument, Mention
 from pipeline.extract.symbols import code_type, find_symbols, type_conflicts
@@ -146,11 +148,37 @@ def _merge_damaged(groups: dict[str, list[RawMention]]) -> dict[str, list[RawMen
     return {k: sorted(v, key=lambda r: r.start) for k, v in merged.items()}
 
 
+MAX_CODE_REPAIR = 3  # edits allowed between a damaged issuer code and one used elsewhere
+
+
+def _repair_damaged_codes(raws: list[RawMention]) -> list[RawMention]:
+    """An issuer code with a character no code has ("BDV&UBND", OCR damage) takes the nearest
+    code of the same system and type that the report writes cleanly elsewhere ("BDVHU-UBND")."""
+    clean = [r.symbol for r in raws if r.symbol.issuer_code and r.symbol.issuer_code.replace("-", "").isalnum()]
+    repaired = []
+    for raw in raws:
+        code = raw.symbol.issuer_code or ""
+        if not code or code.replace("-", "").isalnum():
+            repaired.append(raw)
+            continue
+        peers = {s.issuer_code for s in clean if s.system == raw.symbol.system and s.type_code == raw.symbol.type_code}
+        best = min(peers, key=lambda c: Levenshtein.distance(c, code), default=None)
+        if best is None or Levenshtein.distance(best, code) > MAX_CODE_REPAIR:
+            repaired.append(raw)
+            continue
+        fixed_raw = raw.symbol.canonical[: len(raw.symbol.canonical) - len(code)] + best
+        symbol = next(find_symbols(fixed_raw), None)
+        repaired.append(dataclasses.replace(raw, symbol=dataclasses.replace(
+            symbol, start=raw.symbol.start, end=raw.symbol.end, raw=raw.symbol.raw)) if symbol else raw)
+    return repaired
+
+
 def group_citations(text: str, raws: list[RawMention], context: CitationContext) -> tuple[CitedDocument, ...]:
     """One :class:`CitedDocument` per symbol key, in order of first mention, with the later
     uses of its aliases as mentions too."""
     lines = LineIndex.of(text)
     skel = skeleton(text)
+    raws = _repair_damaged_codes(raws)
     groups: dict[str, list[RawMention]] = {}
     for raw in raws:
         groups.setdefault(raw.symbol.key, []).append(raw)

@@ -34,7 +34,9 @@ $(BIN)/vanthu: pyproject.toml
 
 demo: setup
 	$(BIN)/vanthu doctor
-	$(BIN)/vanthu process samples/ -o $(OUT)
+	$(BIN)/vanthu process samples/ -o $(OUT) --workers 2
+	$(BIN)/vanthu plans --by-year --db $(OUT)/vanthu.sqlite
+	$(BIN)/vanthu directives --db $(OUT)/vanthu.sqlite
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -44,6 +46,10 @@ test-fast: venv
 
 bench: setup
 	$(BIN)/python bench/ocr.py
+	$(BIN)/python bench/correct.py
+	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/store.py
+	$(BIN)/python bench/batch.py --pages 200
 
 samples: setup
 	$(BIN)/python scripts/make_samples.py

@@ -35,6 +35,7 @@ from pipeline import batch  # noqa: E402
 from pipeline.corpus import iter_corpus_lines  # noqa: E402
 from pipeline.render import degrade, render_body_pages, wrap_paragraphs  # noqa: E402
 from pipeline.spine import Settings  # noqa: E402
+from _clock import EngineClock  # noqa: E402
 
 
 def build_archive(folder: Path, pages: int, bad: int) -> tuple[int, int]:
@@ -141,7 +142,7 @@ def run(archive: Path, out: Path, workers: int) -> dict:
     jobs = batch.make_jobs(batch.find_documents([archive]), out, Settings())
     tenth = max(1, len(jobs) // 10)
     early: dict[str, float] = {}
-    with MemoryWatch() as memory:
+    with MemoryWatch() as memory, EngineClock() as clock:
         def watch(outcome: batch.Outcome) -> None:
             watch.count += 1
             if watch.count == tenth:
@@ -149,10 +150,13 @@ def run(archive: Path, out: Path, workers: int) -> dict:
         watch.count = 0
         summary = batch.run_batch(jobs, batch.FilesOnly(), workers=workers, on_outcome=watch)
     parent, child = memory.parent, memory.child
+    outside = (summary.seconds - clock.seconds) / clock.seconds if workers == 1 and clock.seconds else None
     return {
         "workers": workers, "documents": summary.done + summary.failed, "pages": summary.pages,
         "seconds": round(summary.seconds, 1), "pages_per_s": round(summary.pages / summary.seconds, 3),
         "failed": summary.failed, "failed_files": sorted(o.job.path.name for o in summary.failures),
+        # with one worker everything runs in this process, so Tesseract's share can be timed
+        "outside_tesseract_share": round(outside, 3) if outside is not None else None,
         "rss_parent_mb_early": round(early.get("parent", 0), 1), "rss_parent_mb_end": round(parent, 1),
         "rss_worker_mb_early": round(early.get("child", 0), 1), "rss_worker_mb_end": round(child, 1),
     }

@@ -264,6 +264,8 @@ def correct_command(source: Path, output: Path | None, edits: Path | None, style
         click.echo(result.text)
     if edits:
         atomic_write(edits, edits_to_jsonl(result.edits))
+    for note in result.notes:
+        click.echo(f"vanthu: note: {note}", err=True)
     click.echo(f"{len(result.edits)} correction(s)", err=True)
 
 

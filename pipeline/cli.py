@@ -261,7 +261,7 @@ def correct_command(source: Path, output: Path | None, edits: Path | None, style
     if output:
         atomic_write(output, result.text)
     else:
-        click.echo(result.text)
+        click.echo(result.text, nl=not result.text.endswith("\n"))
     if edits:
         atomic_write(edits, edits_to_jsonl(result.edits))
     for note in result.notes:

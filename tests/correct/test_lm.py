@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from pipeline.correct.kneser_ney import discounts, estimate
-from pipeline.correct.lm import LanguageModel, load_language_model, save_tables
+from pipeline.correct.lm import HashIndex, LanguageModel, load_language_model, save_tables
 from pipeline.errors import ModelError
 
 VOCAB = ["<s>", "</s>", "a", "b", "c"]
@@ -95,3 +95,16 @@ def test_shipped_model_prefers_real_phrases(models) -> None:
     good = lm.logprob(lm.id_of("uỷ"), ids[1], ids[2])
     bad = lm.logprob(lm.id_of("uỷ"), ids[1], lm.id_of("nhấn"))
     assert good > bad + 3
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 1000, 50_000])
+def test_hash_index_finds_exactly_the_stored_keys(size: int) -> None:
+    rng = np.random.default_rng(size)
+    keys = np.unique(rng.integers(0, 1 << 62, size * 2, dtype=np.int64))[:size]
+    index, order = HashIndex.build(keys)
+    absent = rng.integers(0, 1 << 62, 1000, dtype=np.int64)
+    query = np.concatenate([keys, absent, keys[::-1]])
+    pos, hit = index.find(query)
+    assert np.array_equal(hit, np.isin(query, keys))
+    assert np.array_equal(index.keys[pos[hit]], query[hit])
+    assert np.array_equal(keys[order], index.keys)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from pipeline.extract.citations import CitationContext, find_mentions, group_citations
 from pipeline.extract.closing import find_closing_start, parse_closing
+from pipeline.extract.consensus import consensus_spelling
 from pipeline.extract.header import Header, issuing_bodies, parse_header
 from pipeline.extract.records import CitedDocument, DocumentHeader, ReportStructure, Section
 from pipeline.extract.sections import parse_sections, section_paths
@@ -13,6 +14,7 @@ from pipeline.extract.text import LineIndex, normalise_text
 
 
 def _document_header(header: Header, lines: list[str], closing_start: int | None) -> DocumentHeader:
+    """The header's fields; place and recipients spelt as the rest of the report spells them."""
     closing = parse_closing(lines, closing_start) if closing_start else None
     signer = closing.signer if closing else None
     authority_body = None
@@ -20,6 +22,7 @@ def _document_header(header: Header, lines: list[str], closing_start: int | None
         authority_body = signer.authority[0].split(".", 1)[-1].strip() or None
     symbol = header.symbol
     issuer, superior = issuing_bodies(header.left_lines, authority_body, symbol.issuer_code if symbol else None)
+    body = "\n".join(lines[header.body_start_line - 1 :] if header.body_start_line else lines)
     doc_type = header.type
     if doc_type is None and symbol is not None and symbol.system == "cong_van":
         doc_type = "Công văn"
@@ -29,11 +32,11 @@ def _document_header(header: Header, lines: list[str], closing_start: int | None
         number=symbol.number if symbol else None,
         issuer=issuer,
         superior_body=superior,
-        place=header.place,
+        place=consensus_spelling(header.place, body, max_letter_edits=1) if header.place else None,
         date=header.date,
         title=header.title,
         subject=header.subject,
-        recipients=header.recipients,
+        recipients=tuple(consensus_spelling(r, body) for r in header.recipients),
         signer=signer,
         distribution=closing.distribution if closing else (),
         body_start_line=header.body_start_line,

@@ -230,12 +230,8 @@ def _ink_rows(pixels: np.ndarray) -> tuple[int, int]:
 
 @pytest.mark.tesseract
 def test_tesseract_reads_a_clean_rendered_page(monkeypatch):
-    pytesseract = pytest.importorskip("pytesseract")
-    try:
-        if "vie" not in pytesseract.get_languages():
-            pytest.skip("Tesseract has no 'vie' traineddata")
-    except pytesseract.TesseractNotFoundError:
-        pytest.skip("Tesseract is not installed")
+    import pytesseract  # the tesseract marker skips this test where the engine or vie is missing
+
     from pipeline.metrics import cer
 
     monkeypatch.setenv("OMP_THREAD_LIMIT", "1")

@@ -100,12 +100,8 @@ def test_clean_png_matches_the_renderer_today(rec):
 @pytest.mark.tesseract
 def test_the_photocopy_sample_is_hard_for_plain_tesseract_but_not_destroyed(monkeypatch):
     """The issue measures plain Tesseract at about 5% CER on real photocopies."""
-    pytesseract = pytest.importorskip("pytesseract")
-    try:
-        if "vie" not in pytesseract.get_languages():
-            pytest.skip("Tesseract has no 'vie' traineddata")
-    except pytesseract.TesseractNotFoundError:
-        pytest.skip("Tesseract is not installed")
+    import pytesseract  # the tesseract marker skips this test where the engine or vie is missing
+
     from pipeline.metrics import cer
 
     monkeypatch.setenv("OMP_THREAD_LIMIT", "1")

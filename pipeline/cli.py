@@ -219,7 +219,8 @@ def process(inputs: tuple[Path, ...], output_dir: Path, workers: int, force: boo
 def open_results(url: str | Path) -> Iterator[tuple[object, Callable]]:
     """The results database as a batch sink, within one recorded run."""
     from pipeline.correct import load_models
-    from pipeline.correct.api import MODELS_DIR, newest
+    from pipeline.correct.api import newest
+    from pipeline.paths import MODELS_DIR
     from pipeline.store import open_store
     from pipeline.store.sink import StoreSink
 

@@ -21,8 +21,8 @@ from pipeline.correct.orthography import canonical_tone_placement, has_marks, is
 from pipeline.correct.segment import CONTROL_CHARACTERS, Slot, normalize_input, paragraphs, sentences
 from pipeline.correct.tokens import normalize_token
 from pipeline.errors import ModelError
+from pipeline.paths import MODELS_DIR
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 TRUSTED = 0.5  # above this trust the text is taken as it stands; no document cache
 # (nor on text stripped of all marks, where it measured no gain for twice the decoding time)
 _ROMAN_LIKE = re.compile(r"^[IVXl1|]{1,6}$")

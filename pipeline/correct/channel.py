@@ -39,9 +39,9 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.correct.align import MIN_PAIR_COUNT, NEG_INF, SegmentTable, segment_viterbi
 from pipeline.correct.orthography import skeleton
 from pipeline.errors import ModelError
+from pipeline.paths import MODELS_DIR
 
 FORMAT = "vanthu-channel/1"
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 ENGINES = ("eng", "vie")
 _CACHE_LIMIT = 300_000  # logprob results kept (~60 MB at most)
 _SEARCH_CACHE_LIMIT = 20_000  # rewrites results kept, each at most MAX_REWRITES long

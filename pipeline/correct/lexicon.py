@@ -14,8 +14,8 @@ from pathlib import Path
 from pipeline.correct.lm import LanguageModel
 from pipeline.correct.orthography import has_marks, is_vietnamese_syllable, skeleton
 from pipeline.errors import ModelError
+from pipeline.paths import DICTIONARIES_DIR
 
-DICTIONARIES_DIR = Path(__file__).resolve().parents[2] / "dictionaries"
 
 
 @dataclass(frozen=True, slots=True)

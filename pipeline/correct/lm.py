@@ -50,6 +50,7 @@ def save_tables(path: Path, vocab: list[str], tables: NgramTables, meta: dict) -
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: Fibonacci hashing
+FILTER_BITS = 4  # filter bits per bucket, as a power of two: 16; a missing key passes ~4% of the time
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,49 +58,65 @@ class HashIndex:
     """Distinct int64 keys grouped in hash buckets: a lookup reads about one key, not ~23.
 
     ``keys`` holds the keys bucket after bucket (bucket ``b`` is ``keys[start[b]:start[b+1]]``);
-    values belonging to the keys are stored in the same order (see :meth:`build`).
+    values belonging to the keys are stored in the same order (see :meth:`build`). ``filter``
+    has one bit per 1/16 bucket, set where a key hashes: most missing keys stop at that bit.
     """
 
     keys: np.ndarray
     start: np.ndarray
+    filter: np.ndarray
     shift: np.uint64
 
     @classmethod
     def build(cls, keys: np.ndarray) -> tuple[HashIndex, np.ndarray]:
         """The index and the permutation that puts values of ``keys`` in its order.
 
-        About one bucket per key (the next power of two): a third of the buckets hold one key,
-        and a missing key finds its bucket empty about half of the time.
+        About one bucket per key (the next power of two): a third of the buckets hold one key.
         """
         bits = max(int(len(keys) - 1).bit_length(), 1)
-        shift = np.uint64(64 - bits)
-        bucket = _hash(keys, shift)
-        order = np.argsort(bucket)
+        shift = np.uint64(64 - bits - FILTER_BITS)
+        fine = _hash(keys, shift)
+        marks = np.zeros(1 << (bits + FILTER_BITS), dtype=bool)
+        marks[fine] = True
+        bucket = fine >> FILTER_BITS
+        order = np.argsort(bucket.astype(np.uint32))  # 32-bit keys sort faster
         start = np.zeros((1 << bits) + 1, dtype=np.int32)
         np.cumsum(np.bincount(bucket, minlength=1 << bits), out=start[1:])
-        return cls(keys[order], start, shift), order
+        return cls(keys[order], start, np.packbits(marks, bitorder="little"), shift), order
+
+    def may_hold(self, query: np.ndarray) -> np.ndarray:
+        """False where ``query`` is certainly absent (true for all present keys)."""
+        return _test_bits(self.filter, _hash(query, self.shift))
 
     def find(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of ``query`` (1-D int64) in ``keys`` and whether they are there."""
-        bucket = _hash(query, self.shift)
-        first, size = self.start[bucket], self.start[bucket + 1] - self.start[bucket]
         pos = np.zeros(len(query), dtype=np.intp)
         hit = np.zeros(len(query), dtype=bool)
-        todo = np.nonzero(size)[0]
+        fine = _hash(query, self.shift)
+        todo = np.nonzero(_test_bits(self.filter, fine))[0]
+        bucket = fine[todo] >> FILTER_BITS
+        first = self.start[bucket]
+        size = self.start[bucket + 1] - first
+        live = np.arange(len(todo))
         step = 0
-        while len(todo):
-            at = first[todo] + step
-            found = self.keys[at] == query[todo]
-            pos[todo[found]] = at[found]
-            hit[todo[found]] = True
+        while len(live):
+            at = first[live] + step
+            found = self.keys[at] == query[todo[live]]
+            pos[todo[live[found]]] = at[found]
+            hit[todo[live[found]]] = True
             step += 1
-            todo = todo[~found & (size[todo] > step)]
+            live = live[~found & (size[live] > step)]
         return pos, hit
 
 
 def _hash(keys: np.ndarray, shift: np.uint64) -> np.ndarray:
-    """Bucket of each key: the top bits of key * golden (multiplication wraps around)."""
+    """Top bits of key * golden (the multiplication wraps around): bucket and filter bit."""
     return ((keys.view(np.uint64) * _GOLDEN) >> shift).astype(np.intp)
+
+
+def _test_bits(bits: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Bit ``index`` of a little-endian packed bit array."""
+    return (bits[index >> 3] >> (index & 7).astype(np.uint8)) & 1 == 1
 
 
 @dataclass(frozen=True, slots=True)

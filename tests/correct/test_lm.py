@@ -108,3 +108,11 @@ def test_hash_index_finds_exactly_the_stored_keys(size: int) -> None:
     assert np.array_equal(hit, np.isin(query, keys))
     assert np.array_equal(index.keys[pos[hit]], query[hit])
     assert np.array_equal(keys[order], index.keys)
+
+
+def test_hash_filter_never_rejects_a_stored_key() -> None:
+    keys = np.unique(np.random.default_rng(1).integers(0, 1 << 62, 100_000, dtype=np.int64))
+    index, _ = HashIndex.build(keys)
+    absent = np.random.default_rng(2).integers(0, 1 << 62, 100_000, dtype=np.int64)
+    assert index.may_hold(keys).all()
+    assert index.may_hold(absent).mean() < 0.1  # 16 bits per bucket: ~4% false positives

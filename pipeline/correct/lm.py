@@ -173,20 +173,29 @@ class LanguageModel:
         arrays = np.broadcast_arrays(u, v, w)
         shape = arrays[0].shape
         u, v, w = (np.asarray(a, dtype=np.int64).ravel() for a in arrays)
-        pair = (v << BITS) | w
-        tri, tri_hit = self.tri.find((u << (2 * BITS)) | pair)
-        out = self.tri_lp[tri].astype(np.float64)
-        miss = ~tri_hit
-        if miss.any():
-            out[miss] = self._backoff(u[miss], v[miss], w[miss], pair[miss])
-        return out.reshape(shape)
+        backoff = self.context_weight(u, v) + self.bigram_logprob(v, w)
+        return self.with_trigrams(u, v, w, backoff).reshape(shape)
 
-    def _backoff(self, u: np.ndarray, v: np.ndarray, w: np.ndarray, pair: np.ndarray) -> np.ndarray:
-        """log P(w | u v) for trigrams not in the table: bow(u v) + log P(w | v)."""
-        bi, bi_hit = self.bi.find(pair)
-        ctx, ctx_hit = self.bi.find((u << BITS) | v)
-        bigram = np.where(bi_hit, self.bi_lp[bi], self.uni_bow[v] + self.uni_lp[w])
-        return np.where(ctx_hit, self.bi_bow[ctx], 0.0) + bigram
+    def context_weight(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Backoff weight (log, float32) of the contexts (u v); 0 where (u v) is no bigram."""
+        ctx, hit = self.bi.find((u << BITS) | v)
+        return np.where(hit, self.bi_bow[ctx], 0.0)
+
+    def bigram_logprob(self, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """log P(w | v) (float32), through the unigram where (v w) is no bigram."""
+        bi, hit = self.bi.find((v << BITS) | w)
+        return np.where(hit, self.bi_lp[bi], self.uni_bow[v] + self.uni_lp[w])
+
+    def with_trigrams(self, u: np.ndarray, v: np.ndarray, w: np.ndarray, backoff: np.ndarray) -> np.ndarray:
+        """log P(w | u v): the trigram's value where it is stored, else ``backoff``.
+
+        ``backoff`` must be context_weight(u, v) + bigram_logprob(v, w); callers that score
+        many words after few contexts compute those parts once per context.
+        """
+        tri, hit = self.tri.find((u << (2 * BITS)) | (v << BITS) | w)
+        out = backoff.astype(np.float64)
+        out[hit] = self.tri_lp[tri[hit]]
+        return out
 
 
 def load_language_model(path: Path) -> LanguageModel:

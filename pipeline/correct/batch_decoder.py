@@ -73,6 +73,49 @@ def _prune(seg, u, v, total, beam: int) -> np.ndarray:
     return by_segment[np.arange(len(segs)) - start_index < beam]
 
 
+SPARE = 4  # readings sharing LM ids ("hoà", "hòa") lead to one state: spare pairs for them
+
+
+def _prune_fast(seg, total, rep, local, u, v, step, beam: int) -> np.ndarray:
+    """What :func:`_prune` keeps, sorting only the pairs that can reach the beam.
+
+    The best state of a segment leads, through its candidates, to different states; the
+    ``beam``-th best of those is a floor that the beam's worst state reaches, so pairs below it
+    are dropped before sorting. Candidates with the same LM ids lead to one state, so the floor
+    is taken ``SPARE`` pairs lower; should a segment still come out short, every pair is sorted.
+    """
+    floor = _floors(seg, total, rep, local, step, beam + SPARE)
+    rows = np.nonzero(step >= floor[rep])[0]
+    if len(rows) == len(step):
+        return _prune(seg[rep], u, v, step, beam)
+    keep = rows[_prune(seg[rep[rows]], u[rows], v[rows], step[rows], beam)]
+    dropped = np.ones(len(step), dtype=bool)
+    dropped[rows] = False
+    short = np.bincount(seg[rep[keep]], minlength=int(seg.max()) + 1) < beam
+    if short[seg[rep[dropped]]].any():
+        return _prune(seg[rep], u, v, step, beam)
+    return keep
+
+
+def _floors(seg, total, rep, local, step, beam: int) -> np.ndarray:
+    """Per state: the ``beam``-th best pair of its segment's best state (-inf: none)."""
+    best = np.full(int(seg.max()) + 1, -1)
+    order = np.argsort(total)
+    best[seg[order]] = order  # the last write per segment is its best state
+    is_best = np.zeros(len(seg), dtype=bool)
+    is_best[best[best >= 0]] = True
+    mine = np.nonzero(is_best[rep])[0]
+    floor = np.full(len(seg), -np.inf)
+    if len(mine) == 0 or local[mine].max() + 1 < beam:
+        return floor
+    grid = np.full((len(seg), int(local[mine].max()) + 1), -np.inf)
+    grid[rep[mine], local[mine]] = step[mine]
+    kth = -np.partition(-grid, beam - 1, axis=1)[:, beam - 1]
+    floor_of_segment = np.full(len(best), -np.inf)
+    floor_of_segment[seg[is_best]] = kth[is_best]
+    return floor_of_segment[seg]
+
+
 def decode_many(lm: LanguageModel, segments: Sequence[Sequence[CandidateSet]],
                 settings: DecoderSettings, extra: np.ndarray | None = None) -> list[list[int]]:
     """Index of the chosen candidate for every slot of every (non-empty) segment.
@@ -91,7 +134,7 @@ def decode_many(lm: LanguageModel, segments: Sequence[Sequence[CandidateSet]],
     ends: dict[int, tuple[int, int]] = {}
     for t in range(int(table.length.max())):
         rep, local, step, nu, nv = _expand(lm, table, t, seg, u, v, total)
-        keep = _prune(seg[rep], nu, nv, step, settings.beam)
+        keep = _prune_fast(seg, total, rep, local, nu, nv, step, settings.beam)
         history.append((rep[keep], local[keep]))
         seg, u, v, total = seg[rep][keep], nu[keep], nv[keep], step[keep]
         seg, u, v, total = _finish(lm, table, t, seg, u, v, total, ends, history)

@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.correct.api import decoder_settings, slot_candidates
 from pipeline.correct.batch_decoder import decode_many
+from pipeline.correct.candidates import Candidate, CandidateSet
 from pipeline.correct.decoder import DecoderSettings, decode
 from pipeline.correct.segment import paragraphs, sentences
 
@@ -52,3 +53,26 @@ def test_empty_batch() -> None:
 def test_channel_scores_stay_finite(models) -> None:
     cands = models.generator.for_slot("ctia")
     assert np.isfinite(cands.channel).all() and len(cands) > 1
+
+
+def _random_sets(seed: int, vocab: int, lengths: list[int]) -> list[list[CandidateSet]]:
+    """Segments of random candidate sets, many readings sharing LM ids (recombined states)."""
+    rng = np.random.default_rng(seed)
+    segments = []
+    for length in lengths:
+        slots = []
+        for _ in range(length):
+            n = int(rng.integers(1, 40))
+            items = tuple(Candidate((f"w{i}",), tuple(int(x) for x in rng.integers(3, vocab, rng.integers(1, 3))),
+                                    float(rng.normal(0, 3)), i == 0) for i in range(n))
+            slots.append(CandidateSet.of(items))
+        segments.append(slots)
+    return segments
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("vocab", [6, 40, 2000])
+def test_batch_equals_one_by_one_on_random_lattices(models, seed: int, vocab: int) -> None:
+    segments = _random_sets(seed, vocab, [1, 5, 17, 30])
+    settings = DecoderSettings(beam=8)
+    assert decode_many(models.lm, segments, settings) == [decode(models.lm, s, settings) for s in segments]

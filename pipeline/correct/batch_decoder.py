@@ -73,6 +73,7 @@ def _prune(seg, u, v, total, beam: int) -> np.ndarray:
     return by_segment[np.arange(len(segs)) - start_index < beam]
 
 
+FLOOR_MIN_PAIRS = 1000  # fewer pairs sort faster than the floor is found
 SPARE = 4  # readings sharing LM ids ("hoà", "hòa") lead to one state: spare pairs for them
 
 
@@ -84,6 +85,8 @@ def _prune_fast(seg, total, rep, local, u, v, step, beam: int) -> np.ndarray:
     are dropped before sorting. Candidates with the same LM ids lead to one state, so the floor
     is taken ``SPARE`` pairs lower; should a segment still come out short, every pair is sorted.
     """
+    if len(step) < FLOOR_MIN_PAIRS:
+        return _prune(seg[rep], u, v, step, beam)
     floor = _floors(seg, total, rep, local, step, beam + SPARE)
     rows = np.nonzero(step >= floor[rep])[0]
     if len(rows) == len(step):
@@ -163,13 +166,23 @@ def _expand(lm: LanguageModel, table: _Table, t: int, seg, u, v, total):
     g_rep, g_local = _pairs(g_n)
     g_rows = table.offset[g_seg[g_rep], t] + g_local
     first = table.ids[g_rows, 0]
-    bigram = lm.bigram_logprob(g_v[g_rep], first)
-    g_u, g_last, later = _advance(lm, g_v[g_rep], first, np.zeros(len(g_rows)), table.ids[:, 1:], g_rows)
+    weight, bigram = lm.backoff_parts(u, v, g_v[g_rep], first)
+    g_u, g_last, later = _later_words(lm, table.ids, g_rows, g_v[g_rep], first)
     in_group = (np.cumsum(g_n) - g_n)[group_of[rep]] + local
-    backoff = lm.context_weight(u, v)[rep] + bigram[in_group]
+    backoff = weight[rep] + bigram[in_group]
     lp = lm.with_trigrams(u[rep], v[rep], table.ids[rows, 0], backoff)
     step = total[rep] + table.scores[rows] + lp + later[in_group]  # the order of decode's sums
     return rep, local, step, g_u[in_group], g_last[in_group]
+
+
+def _later_words(lm: LanguageModel, ids: np.ndarray, rows: np.ndarray, v: np.ndarray, first: np.ndarray):
+    """Final (u, v) and LM score of the words after the first of candidates ``rows`` after v."""
+    u, last, later = v.copy(), first.copy(), np.zeros(len(rows))
+    multi = np.nonzero(ids[rows, 1] >= 0)[0] if ids.shape[1] > 1 else np.zeros(0, dtype=np.intp)
+    if len(multi):
+        u[multi], last[multi], later[multi] = _advance(lm, v[multi], first[multi], later[multi],
+                                                       ids[:, 1:], rows[multi])
+    return u, last, later
 
 
 def _finish(lm, table, t, seg, u, v, total, ends, history):

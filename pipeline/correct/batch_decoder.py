@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.correct.candidates import CandidateSet
-from pipeline.correct.decoder import DecoderSettings, _advance, slot_scores
+from pipeline.correct.decoder import DecoderSettings, _advance, stack
 from pipeline.correct.kneser_ney import BITS, MASK
 from pipeline.correct.lm import LanguageModel
 
@@ -34,14 +34,8 @@ class _Table:
 def _table(segments: Sequence[Sequence[CandidateSet]], settings: DecoderSettings,
            extra: np.ndarray | None) -> _Table:
     sets = [s for segment in segments for s in segment]
-    width = max(s.ids.shape[1] for s in sets)
     sizes = [len(s) for s in sets]
-    ids = np.full((sum(sizes), width), -1, dtype=np.int64)
-    row = 0
-    for s in sets:
-        ids[row : row + len(s), : s.ids.shape[1]] = s.ids
-        row += len(s)
-    scores = slot_scores(CandidateSet.concat(sets), settings)
+    ids, scores = stack(sets, settings)
     if extra is not None:
         scores = scores + extra
     length = np.array([len(segment) for segment in segments])

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
 from typing import Protocol
 
 from rapidfuzz import process
@@ -81,9 +82,12 @@ class CandidateSet:
                    np.array([c.identity for c in items]), np.array([c.same_skeleton for c in items]))
 
     @classmethod
-    def concat(cls, sets: list[CandidateSet]) -> CandidateSet:
-        """All candidates of several sets in one (ids are not padded together: left empty)."""
-        return cls(tuple(c for s in sets for c in s.items), np.zeros((0, 0), dtype=np.int64),
+    def stacked(cls, sets: Sequence[CandidateSet]) -> CandidateSet:
+        """The score fields of several sets end to end, for scoring them at once.
+
+        Neither items nor ids are kept (empty): the result is no candidate list to index.
+        """
+        return cls((), np.zeros((0, 0), dtype=np.int64),
                    np.concatenate([s.channel for s in sets]), np.concatenate([s.penalty for s in sets]),
                    np.concatenate([s.identity for s in sets]), np.concatenate([s.same_skeleton for s in sets]))
 

@@ -39,14 +39,34 @@ def slot_scores(cands: CandidateSet, settings: DecoderSettings) -> np.ndarray:
 
 
 def _advance(lm: LanguageModel, u, v, total, ids, cand_index):
-    """Score the candidates' words one after the other; return the final (u, v, total)."""
+    """Score the candidates' words one after the other; return the final (u, v, total).
+
+    Ids of -1 (shorter readings, no following word) are skipped, not scored and masked.
+    """
     for j in range(ids.shape[1]):
         w = ids[cand_index, j]
-        valid = w >= 0
-        lp = lm.logprob(u, v, np.where(valid, w, 0))
-        total = total + np.where(valid, lp, 0.0)
-        u, v = np.where(valid, v, u), np.where(valid, w, v)
+        valid = np.nonzero(w >= 0)[0]
+        if len(valid) == len(w):
+            total, u, v = total + lm.logprob(u, v, w), v, w
+            continue
+        lp = np.zeros(len(w))
+        u, v = u.copy(), v.copy()
+        if len(valid):
+            lp[valid] = lm.logprob(u[valid], v[valid], w[valid])
+            u[valid], v[valid] = v[valid], w[valid]
+        total = total + lp
     return u, v, total
+
+
+def stack(sets: Sequence[CandidateSet], settings: DecoderSettings) -> tuple[np.ndarray, np.ndarray]:
+    """LM ids of all candidates of ``sets`` end to end (padded with -1) and their slot scores."""
+    width = max(s.ids.shape[1] for s in sets)
+    ids = np.full((sum(len(s) for s in sets), width), -1, dtype=np.int64)
+    row = 0
+    for s in sets:
+        ids[row : row + len(s), : s.ids.shape[1]] = s.ids
+        row += len(s)
+    return ids, slot_scores(CandidateSet.stacked(sets), settings)
 
 
 def _recombine(u, v, total, beam: int) -> np.ndarray:
@@ -93,14 +113,8 @@ def local_scores(lm: LanguageModel, contexts: np.ndarray, following: np.ndarray,
 
     ``contexts[k]`` holds the two ids before slot k, ``following[k]`` the two after (-1: none).
     """
-    width = max(c.ids.shape[1] for c in cands)
-    ids = np.full((sum(len(c) for c in cands), width), -1, dtype=np.int64)
-    row = 0
-    for c in cands:
-        ids[row : row + len(c), : c.ids.shape[1]] = c.ids
-        row += len(c)
+    ids, total = stack(cands, settings)
     owner = np.repeat(np.arange(len(cands)), [len(c) for c in cands])
-    total = np.concatenate([slot_scores(c, settings) for c in cands])
     row = np.arange(len(ids))
     u, v, total = _advance(lm, contexts[owner, 0], contexts[owner, 1], total, ids, row)
     nxt = following[owner]

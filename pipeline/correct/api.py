@@ -17,7 +17,7 @@ from pipeline.correct.decoder import DecoderSettings, local_scores
 from pipeline.correct.fallback_channel import EditDistanceChannel
 from pipeline.correct.lexicon import DICTIONARIES_DIR, Lexicon, load_lexicon
 from pipeline.correct.lm import LanguageModel, load_language_model
-from pipeline.correct.orthography import canonical_tone_placement, has_marks, is_vietnamese_syllable
+from pipeline.correct.orthography import canonical_tone_placement, has_marks, is_vietnamese_syllable, skeleton
 from pipeline.correct.segment import CONTROL_CHARACTERS, Slot, normalize_input, paragraphs, sentences
 from pipeline.correct.tokens import normalize_token
 from pipeline.errors import ModelError
@@ -185,6 +185,21 @@ def _code_candidates(models: Models, slot: Slot) -> CandidateSet:
     return CandidateSet.of(keep) if keep else models.generator.fixed(slot.text)
 
 
+_VOWELS = frozenset("aeiouyăâêôơư")
+
+
+def _abbreviation_like(text: str, lexicon: Lexicon) -> bool:
+    """Capitals with no vowel at all ("TM", "KT", "PCT", "HĐND", "TTg") are abbreviations:
+    legacy OCR drops marks but keeps vowels. Two letters must be a known abbreviation, since
+    a damaged short word can lose its vowel too ("Tổ" read "TH")."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) == 2 and text.lower() not in lexicon.abbreviations:
+        return False
+    return (len(letters) >= 2 and letters[0].isupper() and sum(ch.isupper() for ch in letters) >= len(letters) - 1
+            and not any(ch.isdigit() for ch in text)
+            and not any(skeleton(ch) in _VOWELS or ch.lower() in _VOWELS for ch in letters))
+
+
 def slot_candidates(models: Models, slots: list[Slot], codes: set[int] = frozenset()) -> list[CandidateSet]:
     out = []
     for i, slot in enumerate(slots):
@@ -192,6 +207,8 @@ def slot_candidates(models: Models, slots: list[Slot], codes: set[int] = frozens
         roman = _roman(slot, following) if slot.is_word else None
         if i in codes:
             out.append(_code_candidates(models, slot))
+        elif roman is None and _abbreviation_like(slot.text, models.lexicon):
+            out.append(models.generator.fixed(slot.text))
         elif roman is not None:
             cand = Candidate((roman,), (models.lm.id_of(roman.lower()),), 0.0, roman == slot.text)
             out.append(models.generator.single(cand))

@@ -166,3 +166,12 @@ def test_clean_text_has_no_notes(models) -> None:
 ])
 def test_document_symbols_keep_their_codes_and_get_official_abbreviations(models, text, expected):
     assert correct(text, models=models).text == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Noi nhan: TM. UY BAN NHAN DAN", "Nơi nhận: TM. UỶ BAN NHÂN DÂN"),
+    ("- Nhu tren; KT. GIAM DOC", "- Như trên; KT. GIÁM ĐỐC"),
+    ("- CT, PCT UBND xa;", "- CT, PCT UBND xã;"),
+])
+def test_signing_and_office_abbreviations_are_kept(models, text, expected):
+    assert correct(text, models=models).text == expected

@@ -76,13 +76,13 @@ class HashIndex:
         bits = max(int(len(keys) - 1).bit_length(), 1)
         shift = np.uint64(64 - bits - FILTER_BITS)
         fine = _hash(keys, shift)
-        marks = np.zeros(1 << (bits + FILTER_BITS), dtype=bool)
-        marks[fine] = True
-        bucket = fine >> FILTER_BITS
-        order = np.argsort(bucket.astype(np.uint32))  # 32-bit keys sort faster
+        marks = np.zeros(1 << (bits + FILTER_BITS - 3), dtype=np.uint8)
+        np.bitwise_or.at(marks, fine >> 3, np.left_shift(1, fine & 7).astype(np.uint8))
+        fine >>= FILTER_BITS  # now the bucket
         start = np.zeros((1 << bits) + 1, dtype=np.int32)
-        np.cumsum(np.bincount(bucket, minlength=1 << bits), out=start[1:])
-        return cls(keys[order], start, np.packbits(marks, bitorder="little"), shift), order
+        np.cumsum(np.bincount(fine, minlength=1 << bits), out=start[1:])
+        order = np.argsort(fine.astype(np.uint32))  # 32-bit keys sort faster
+        return cls(keys[order], start, marks, shift), order
 
     def may_hold(self, query: np.ndarray) -> np.ndarray:
         """False where ``query`` is certainly absent (true for all present keys)."""
@@ -217,8 +217,9 @@ def load_language_model(path: Path) -> LanguageModel:
     vocab = arrays["vocab"].tobytes().decode("utf-8").split("\n")
     bi_ctx = np.repeat(np.arange(len(vocab), dtype=np.int64), arrays["bi_count"])
     bi_keys = (bi_ctx << BITS) | arrays["bi_word"].astype(np.int64)
-    tri_ctx = np.repeat(bi_keys, arrays["tri_count"])
-    tri_keys = (tri_ctx << BITS) | arrays["tri_word"].astype(np.int64)
+    tri_keys = np.repeat(bi_keys, arrays.pop("tri_count"))
+    tri_keys <<= BITS  # in place: no second 47 MB array at load
+    tri_keys |= arrays.pop("tri_word")
     decode = {n: arrays[n + "_book"][arrays[n]] for n in ("bi_lp", "bi_bow", "tri_lp")}
     meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
     return LanguageModel.build(vocab, (arrays["uni_lp"], arrays["uni_bow"]),

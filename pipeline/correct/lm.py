@@ -89,23 +89,23 @@ class HashIndex:
         return _test_bits(self.filter, _hash(query, self.shift))
 
     def find(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Positions of ``query`` (1-D int64) in ``keys`` and whether they are there."""
+        """Positions of ``query`` (1-D int64) in ``keys`` and whether they are there.
+
+        A query past the filter has a non-empty bucket; its keys are compared one by one.
+        """
         pos = np.zeros(len(query), dtype=np.intp)
         hit = np.zeros(len(query), dtype=bool)
         fine = _hash(query, self.shift)
-        todo = np.nonzero(_test_bits(self.filter, fine))[0]
-        bucket = fine[todo] >> FILTER_BITS
-        first = self.start[bucket]
-        size = self.start[bucket + 1] - first
-        live = np.arange(len(todo))
-        step = 0
-        while len(live):
-            at = first[live] + step
-            found = self.keys[at] == query[todo[live]]
-            pos[todo[live[found]]] = at[found]
-            hit[todo[live[found]]] = True
-            step += 1
-            live = live[~found & (size[live] > step)]
+        todo = np.flatnonzero(_test_bits(self.filter, fine))
+        fine = fine[todo] >> FILTER_BITS
+        at, end, wanted = self.start[fine], self.start[fine + 1], query[todo]
+        while len(todo):
+            found = self.keys[at] == wanted
+            pos[todo[found]] = at[found]
+            hit[todo[found]] = True
+            at += 1
+            more = np.flatnonzero(~found & (at < end))
+            todo, at, end, wanted = todo[more], at[more], end[more], wanted[more]
         return pos, hit
 
 
@@ -114,9 +114,12 @@ def _hash(keys: np.ndarray, shift: np.uint64) -> np.ndarray:
     return ((keys.view(np.uint64) * _GOLDEN) >> shift).astype(np.intp)
 
 
+_BIT = np.left_shift(1, np.arange(8)).astype(np.uint8)
+
+
 def _test_bits(bits: np.ndarray, index: np.ndarray) -> np.ndarray:
     """Bit ``index`` of a little-endian packed bit array."""
-    return (bits[index >> 3] >> (index & 7).astype(np.uint8)) & 1 == 1
+    return (bits[index >> 3] & _BIT[index & 7]) != 0
 
 
 @dataclass(frozen=True, slots=True)

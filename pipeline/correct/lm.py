@@ -176,8 +176,8 @@ class LanguageModel:
         arrays = np.broadcast_arrays(u, v, w)
         shape = arrays[0].shape
         u, v, w = (np.asarray(a, dtype=np.int64).ravel() for a in arrays)
-        backoff = self.context_weight(u, v) + self.bigram_logprob(v, w)
-        return self.with_trigrams(u, v, w, backoff).reshape(shape)
+        weight, bigram = self.backoff_parts(u, v, v, w)
+        return self.with_trigrams(u, v, w, weight + bigram).reshape(shape)
 
     def context_weight(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Backoff weight (log, float32) of the contexts (u v); 0 where (u v) is no bigram."""

@@ -242,13 +242,3 @@ class CandidateGenerator:
                     for rw, rs in self._part_words(right, 2):
                         out[(lw, rw)] = self._split_score(lower, (left, lw, ls), (right, rw, rs))
         return out
-        for cut in range(1, len(lower)):
-            left, right = lower[:cut], lower[cut:]
-            if left.isdigit() and right.isalpha():
-                for word, score in self._best_words(right):
-                    out[(left, word)] = score + DIGIT_SPLIT_LOGPROB
-            elif left.isalpha() and right.isalpha() and min(len(left), len(right)) >= 2:
-                for lw, ls in self._best_words(left, 2):
-                    for rw, rs in self._best_words(right, 2):
-                        out[(lw, rw)] = ls + rs + SPLIT_LOGPROB
-        return out

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import click
 
-from pipeline.store import queries
-from pipeline.store.db import DEFAULT_DB, URL_HELP
-from pipeline.store.export import EXPORT_TABLES, FORMATS, export
-from pipeline.store.formats import render, write_xlsx
-from pipeline.store.reader import run_query
+from pipeline.store.names import DEFAULT_DB, DIRECTIVE_TYPES, EXPORT_TABLES, FORMATS, PLAN, URL_HELP
+
+# The query, export and formatting modules (SQLAlchemy, pandas) are imported by the commands
+# that use them: every vanthu command, `ocr` included, starts without them.
 
 DB_HELP = f"Database: {URL_HELP}. Default: {DEFAULT_DB}."
 
@@ -36,6 +35,7 @@ def output_option(f: Callable) -> Callable:
 
 def emit(rows: list[dict], columns: tuple[str, ...], fmt: str, output: Path | None, sheet: str) -> None:
     """Print or write ``rows`` in ``fmt``."""
+    from pipeline.store.formats import render, write_xlsx
     if fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx needs --output FILE.xlsx")
@@ -60,6 +60,7 @@ def emit(rows: list[dict], columns: tuple[str, ...], fmt: str, output: Path | No
 def plans_cmd(by_year: bool, issuer: str | None, year_from: int | None, year_to: int | None,
               fmt: str, output: Path | None, db: str) -> None:
     """Plans (Kế hoạch) issued per year, archived or cited, with the reports citing them."""
+    from pipeline.store import queries
     rows = queries.plans_by_year(db, issuer=issuer, year_from=year_from, year_to=year_to)
     columns = ("year", "symbol", "date", "issuer", "subject", "in_archive", "cited_by")
     emit(rows, columns, fmt, output, "plans")
@@ -67,14 +68,15 @@ def plans_cmd(by_year: bool, issuer: str | None, year_from: int | None, year_to:
 
 @click.command("directives")
 @click.option("--type", "types", multiple=True, help='Document type, e.g. "Chỉ thị" (repeatable). '
-              f'Default: {", ".join(queries.DIRECTIVE_TYPES)}.')
+              f'Default: {", ".join(DIRECTIVE_TYPES)}.')
 @click.option("--limit", type=int, default=100, show_default=True, help="The N most cited; 0 for all.")
 @format_option(("table", "csv", "json", "xlsx"))
 @output_option
 @db_option
 def directives_cmd(types: tuple[str, ...], limit: int | None, fmt: str, output: Path | None, db: str) -> None:
     """Cited directives, the most cited first: how often and by which reports."""
-    rows = queries.directives(db, types=types or queries.DIRECTIVE_TYPES, limit=limit or None)
+    from pipeline.store import queries
+    rows = queries.directives(db, types=types or DIRECTIVE_TYPES, limit=limit or None)
     columns = ("type", "symbol", "date", "issuer", "subject", "mentions", "reports", "cited_by")
     emit(rows, columns, fmt, output, "directives")
 
@@ -90,7 +92,7 @@ def _matrix(rows: list[dict], year_from: int, year_to: int) -> tuple[list[dict],
 
 
 @click.command("compliance")
-@click.option("--type", "doc_type", default=queries.PLAN, show_default=True, help="Document type.")
+@click.option("--type", "doc_type", default=PLAN, show_default=True, help="Document type.")
 @click.option("--subject", default="", help='Words the subject must contain, e.g. "dân vận".')
 @click.option("--from", "year_from", type=int, required=True, help="First year.")
 @click.option("--to", "year_to", type=int, required=True, help="Last year.")
@@ -100,6 +102,8 @@ def _matrix(rows: list[dict], year_from: int, year_to: int) -> tuple[list[dict],
 def compliance_cmd(doc_type: str, subject: str, year_from: int, year_to: int, issuer: str | None,
                    fmt: str, db: str) -> None:
     """Issuer x year matrix: where a recurring document exists and where it is missing."""
+    from pipeline.store import queries
+    from pipeline.store.formats import render
     if year_to < year_from:
         raise click.BadParameter("--to is before --from")
     rows = queries.compliance(db, doc_type=doc_type, subject=subject, year_from=year_from,
@@ -118,6 +122,8 @@ def compliance_cmd(doc_type: str, subject: str, year_from: int, year_to: int, is
 @db_option
 def search_cmd(text: str, limit: int, fmt: str, db: str) -> None:
     """Full-text search over reports and mentions, with or without diacritics, best first."""
+    from pipeline.store import queries
+    from pipeline.store.formats import render
     rows = queries.search(db, text, limit=limit)
     click.echo(render(rows, ("report", "kind", "ref", "score", "snippet"), fmt), nl=False)
 
@@ -128,6 +134,8 @@ def search_cmd(text: str, limit: int, fmt: str, db: str) -> None:
 @db_option
 def query_cmd(sql: str, fmt: str, db: str) -> None:
     """Run one read-only SQL statement (JSON: a list of row objects)."""
+    from pipeline.store.formats import render
+    from pipeline.store.reader import run_query
     table = run_query(db, sql)
     click.echo(render(table.dicts(), table.columns, fmt), nl=False)
 
@@ -141,6 +149,7 @@ def query_cmd(sql: str, fmt: str, db: str) -> None:
 @db_option
 def export_cmd(fmt: str, output: Path, tables: tuple[str, ...], db: str) -> None:
     """Export the tables as CSV files, one XLSX workbook or Parquet files."""
+    from pipeline.store.export import export
     for path in export(db, fmt, output, tables or EXPORT_TABLES):
         click.echo(str(path))
 

@@ -14,10 +14,9 @@ from sqlalchemy import event
 
 from pipeline.errors import MissingDependencyError, StoreError
 
-DEFAULT_DB = "vanthu-out/vanthu.sqlite"
+from pipeline.store.names import DEFAULT_DB, URL_HELP  # noqa: E402  (re-exported)
+
 BUSY_TIMEOUT_MS = 30_000
-URL_HELP = ("a path or sqlite:///PATH means SQLite; postgresql://USER:PASS@HOST:PORT/DB means "
-            "PostgreSQL")
 
 
 def is_postgres(url: str | Path) -> bool:

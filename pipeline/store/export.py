@@ -10,9 +10,7 @@ from pipeline.errors import StoreError
 from pipeline.store.formats import xlsx_frame
 from pipeline.store.reader import fetch, open_reader
 
-EXPORT_TABLES = ("reports", "pages", "sections", "cited_documents", "citations", "corrections",
-                 "runs", "errors", "schema_migrations")
-FORMATS = ("csv", "xlsx", "parquet")
+from pipeline.store.names import EXPORT_TABLES, FORMATS  # noqa: E402  (re-exported)
 
 
 def read_tables(url: str | Path, tables: tuple[str, ...] = EXPORT_TABLES) -> dict[str, pd.DataFrame]:

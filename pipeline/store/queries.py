@@ -14,9 +14,7 @@ from sqlalchemy.engine import Connection
 from pipeline.store import text as tk
 from pipeline.store.reader import Table, fetch, open_reader
 
-PLAN = "Kế hoạch"
-DIRECTIVE_TYPES = ("Chỉ thị", "Nghị quyết", "Kết luận", "Quyết định", "Nghị định", "Thông tư",
-                   "Luật", "Quy định")
+from pipeline.store.names import DIRECTIVE_TYPES, PLAN  # noqa: E402  (re-exported)
 NO_ISSUER = "(issuer not stated)"
 
 _DOCS_SQL = """

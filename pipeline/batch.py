@@ -11,7 +11,6 @@ Ctrl-C twice: the documents in flight are abandoned (they will be done on the ne
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import sys
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from pipeline import fsutil
 from pipeline.errors import InputFileError, VanthuError
 from pipeline.spine import ProcessedDocument, Settings, process_document
 
@@ -149,15 +149,11 @@ def _flat_name(path: Path) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file, read in chunks; an unreadable file gets an empty digest."""
-    digest = hashlib.sha256()
+    """Hex SHA-256 of a file; an unreadable file gets an empty digest (it fails later, clearly)."""
     try:
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
+        return fsutil.file_sha256(path)
     except OSError:
         return ""
-    return digest.hexdigest()
 
 
 def make_jobs(files: Sequence[Path], out_dir: Path, settings: Settings) -> list[Job]:

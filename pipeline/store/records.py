@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.correct.api import Edit
+from pipeline.fsutil import file_sha256
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,15 +41,6 @@ class DocumentRecord:
     def __post_init__(self) -> None:
         if len(self.sha256) != 64:
             raise ValueError(f"sha256 must be 64 hex digits, got {self.sha256!r}")
-
-
-def file_sha256(path: Path) -> str:
-    """The hex SHA-256 of a file's bytes, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def record_from_outputs(

@@ -7,8 +7,9 @@
 (c) held-out corpus pages rendered and OCRed with Tesseract ``eng`` (build/pairs/, made by
     scripts/make_pairs.py); (d) held-out corpus lines that are already correct (share of
     syllables unchanged); (e) our own ``vie`` OCR of the same pages, by scan condition;
-    speed in syllables per CPU second after loading, with an empty candidate cache (one run)
-    and a filled one (best of 3 runs).
+    speed in syllables per CPU second after loading, on held-out text the models have not seen
+    (a first pass with fresh models, with and without the precomputed readings table, then the
+    best of 3 warm passes), for text stripped of marks and for eng and vie OCR pages.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import json
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.corpus import CORPUS_FILES, iter_corpus_lines  # noqa: E402
 from pipeline.correct import correct, load_models  # noqa: E402
 from pipeline.correct.api import CorrectorSettings  # noqa: E402
+from pipeline.correct.candidates import CandidateGenerator  # noqa: E402
 from pipeline.correct.orthography import strip_diacritics  # noqa: E402
 from pipeline.metrics import syllable_accuracy, syllable_tokens  # noqa: E402
 
@@ -91,24 +94,53 @@ def pairs_figures(models, engine: str, pairs_dir: Path = PAIRS) -> list[dict]:
     return [figure(f"{label} [{k}]", *g) for k, g in sorted(groups.items())]
 
 
-def speed(models, text: str, warm_runs: int = 3) -> dict[str, float]:
-    """Syllables per CPU second (process time: the machine is shared), cold and warm cache.
+def _fresh(settings, extra: dict, readings: bool):
+    """Models as a new process has them: loaded, every cache empty; optionally without the
+    precomputed readings (the baseline of the speed figures)."""
+    load_models.cache_clear()
+    models = load_models(settings=settings, **extra)
+    if not readings:
+        plain = CandidateGenerator(models.lm, models.lexicon, models.channel)
+        models = replace(models, generator=plain, readings_name="none (benchmark baseline)")
+    return models
 
-    Cold: one run with the candidate cache emptied (as before; a second would find the channel
-    model's own cache filled). Warm: best of ``warm_runs``, since other processes on a shared
-    machine only ever slow a run down.
-    """
-    n = len(syllable_tokens(text))
-    models.generator.cache.clear()
-    start = time.process_time()
-    correct(text, models=models)
-    cold = time.process_time() - start
-    warm = float("inf")
-    for _ in range(warm_runs):
-        start = time.process_time()
-        correct(text, models=models)
-        warm = min(warm, time.process_time() - start)
-    return {"cold": round(n / cold), "warm": round(n / warm)}
+
+def speed(settings, extra: dict, texts: dict[str, str], warm_runs: int = 3) -> dict[str, dict]:
+    """Syllables per CPU second (process time: the machine is shared) on text the models have
+    not seen, per kind of text: first pass with fresh models (as a document's first page), with
+    and without the precomputed readings, then the best of ``warm_runs`` more passes (every
+    cache filled; other processes only ever slow a run down)."""
+    out = {}
+    for name, text in texts.items():
+        n = len(syllable_tokens(text))
+        row = {"syllables": n}
+        for label, readings in (("first_without_readings", False), ("first", True)):
+            models = _fresh(settings, extra, readings)
+            start = time.process_time()
+            correct(text, models=models)
+            row[label] = round(n / (time.process_time() - start))
+        warm = float("inf")
+        for _ in range(warm_runs):
+            start = time.process_time()
+            correct(text, models=models)
+            warm = min(warm, time.process_time() - start)
+        row["warm"] = round(n / warm)
+        out[name] = row
+    load_models.cache_clear()
+    return out
+
+
+def speed_texts(lines: int, pairs_dir: Path) -> dict[str, str]:
+    """Held-out text for the speed figures: corpus lines that (b) and (d) do not use, stripped
+    of marks, and the held-out OCR pages (measured before (c) and (e) read them)."""
+    seen = set(heldout_lines(lines))
+    unseen = [line for line in heldout_lines(2 * lines) if line not in seen]
+    texts = {"marks stripped": "\n".join(strip_diacritics(line) for line in unseen)}
+    for engine in ("eng", "vie"):
+        path = pairs_dir / f"heldout-{engine}.tsv"
+        if path.exists():
+            texts[f"{engine} OCR"] = "\n\n".join(ocr for ocr, _ in read_pairs(path).values())
+    return texts
 
 
 def main() -> None:
@@ -122,11 +154,14 @@ def main() -> None:
     parser.add_argument("--cache-weight", type=float, default=CorrectorSettings().cache_weight)
     parser.add_argument("--models-dir", type=Path, default=None, help="other models/ (experiments)")
     parser.add_argument("--pairs-dir", type=Path, default=PAIRS, help="held-out OCR pairs (make_pairs.py)")
+    parser.add_argument("--no-speed", action="store_true", help="accuracy figures only")
     args = parser.parse_args()
-    start = time.perf_counter()
     settings = CorrectorSettings(args.channel_weight, args.keep_bonus, args.beam, args.cache_weight)
     extra = {"models_dir": args.models_dir} if args.models_dir else {}
-    models = load_models(settings=settings, use_channel=not args.no_channel, **extra)
+    extra["use_channel"] = not args.no_channel
+    speeds = {} if args.no_speed else speed(settings, extra, speed_texts(args.lines, args.pairs_dir))
+    start = time.perf_counter()
+    models = load_models(settings=settings, **extra)
     load_s = time.perf_counter() - start
     lines = heldout_lines(args.lines)
     clean = "\n".join(lines)
@@ -136,12 +171,16 @@ def main() -> None:
     rows += pairs_figures(models, "eng", args.pairs_dir)
     rows.append(figure("(d) held-out correct text (unchanged)", clean, correct(clean, models=models).text, clean))
     rows += pairs_figures(models, "vie", args.pairs_dir)
-    result = {"channel": models.channel_name, "load_s": round(load_s, 2),
-              "syllables_per_s": speed(models, stripped), "figures": rows}
+    result = {"channel": models.channel_name, "readings": models.readings_name, "load_s": round(load_s, 2),
+              "syllables_per_s": speeds, "figures": rows}
     for row in rows:
         print(f"{row['set']:<48} n={row['syllables']:>6}  raw {row['raw']:.2%}  corrected {row['corrected']:.2%}")
-    print(f"channel: {result['channel']}; load {result['load_s']} s; "
-          f"speed {result['syllables_per_s']} syllables per CPU second (candidate cache empty / filled)")
+    print(f"channel: {result['channel']}; readings: {result['readings']}; load {result['load_s']} s")
+    if speeds:
+        print("syllables per CPU second   first page (no readings table)   first page   warm   [ratio]")
+    for name, row in speeds.items():
+        print(f"  {name:<15} n={row['syllables']:>6}  {row['first_without_readings']:>12,}  {row['first']:>18,}"
+              f"  {row['warm']:>8,}   [{row['first'] / row['first_without_readings']:.2f}x]")
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -48,8 +48,8 @@ def _check_models() -> Check:
     except VanthuError as e:
         return Check("corrector models", False, e.message, e.hint or "python scripts/build_models.py")
     return Check("corrector models", True,
-                 f"language model and dictionaries, channel: {models.channel_name} "
-                 f"(loaded in {time.perf_counter() - start:.1f} s)")
+                 f"language model and dictionaries, channel: {models.channel_name}, "
+                 f"precomputed readings: {models.readings_name} (loaded in {time.perf_counter() - start:.1f} s)")
 
 
 def _check_module(module: str, package: str) -> Check:

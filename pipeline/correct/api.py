@@ -12,11 +12,13 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.correct.candidates import Candidate, CandidateGenerator, CandidateSet, Channel, is_latin
+from pipeline.correct.channel import ChannelModel
 from pipeline.correct.batch_decoder import decode_many
 from pipeline.correct.decoder import DecoderSettings, local_scores
 from pipeline.correct.fallback_channel import EditDistanceChannel
 from pipeline.correct.lexicon import DICTIONARIES_DIR, Lexicon, load_lexicon
 from pipeline.correct.lm import LanguageModel, load_language_model
+from pipeline.correct.readings import ReadingTable, load_readings, models_fingerprint
 from pipeline.correct.orthography import canonical_tone_placement, has_marks, is_vietnamese_syllable, skeleton
 from pipeline.correct.segment import CONTROL_CHARACTERS, Slot, normalize_input, paragraphs, sentences
 from pipeline.correct.tokens import normalize_token
@@ -76,6 +78,7 @@ class Models:
     channel_name: str
     generator: CandidateGenerator
     settings: CorrectorSettings
+    readings_name: str = "none"
 
 
 def edits_to_jsonl(edits: tuple[Edit, ...] | list[Edit]) -> str:
@@ -90,12 +93,19 @@ def newest(directory: Path, pattern: str) -> Path:
     return found[-1]
 
 
+def _load_readings(lm_path: Path, channel_path: Path, dictionaries_dir: Path) -> tuple[ReadingTable | None, str]:
+    """The newest precomputed readings table if it was computed from exactly these models."""
+    paths = sorted(lm_path.parent.glob("readings-*.npz"))
+    if not paths:
+        return None, "none (no models/readings-* file)"
+    table = load_readings(paths[-1])
+    if table.meta.get("fingerprint") != models_fingerprint(lm_path, channel_path, dictionaries_dir):
+        return None, f"none ({paths[-1].name} was computed from other models: rebuild it)"
+    return table, f"{paths[-1].name} ({len(table):,} tokens)"
+
+
 def _load_channel(models_dir: Path) -> tuple[Channel, str]:
     """The learned channel model when present, else the edit-distance fallback."""
-    try:
-        from pipeline.correct.channel import ChannelModel
-    except ImportError:
-        return EditDistanceChannel(), "fallback edit distance (no pipeline.correct.channel)"
     paths = sorted(models_dir.glob("channel*.json.gz"))
     if not paths:
         return EditDistanceChannel(), "fallback edit distance (no models/channel* file)"
@@ -106,14 +116,18 @@ def _load_channel(models_dir: Path) -> tuple[Channel, str]:
 def load_models(models_dir: Path = MODELS_DIR, dictionaries_dir: Path = DICTIONARIES_DIR,
                 settings: CorrectorSettings = CorrectorSettings(), use_channel: bool = True) -> Models:
     """Load (once per arguments) the language model, dictionaries and channel model."""
-    lm = load_language_model(newest(models_dir, "lm-trigram-*.npz"))
+    lm_path = newest(models_dir, "lm-trigram-*.npz")
+    lm = load_language_model(lm_path)
     lexicon = load_lexicon(lm, dictionaries_dir)
+    readings, readings_name = None, "none (no learned channel)"
     if use_channel:
         channel, name = _load_channel(models_dir)
+        if isinstance(channel, ChannelModel):
+            readings, readings_name = _load_readings(lm_path, models_dir / name, dictionaries_dir)
     else:
         channel, name = EditDistanceChannel(), "fallback edit distance (asked for)"
-    generator = CandidateGenerator(lm, lexicon, channel)
-    return Models(lm, lexicon, channel, name, generator, settings)
+    generator = CandidateGenerator(lm, lexicon, channel, readings)
+    return Models(lm, lexicon, channel, name, generator, settings, readings_name)
 
 
 def reliable_share(slots: list[Slot], lexicon: Lexicon) -> float:

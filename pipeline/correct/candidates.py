@@ -35,6 +35,17 @@ DIGIT_SPLIT_LOGPROB = math.log(0.2)
 UNKNOWN_KEEP_LOGPROB = math.log(1e-4)
 GARBLED_KEEP_LOGPROB = math.log(0.00002)
 PRIOR_WEIGHT = 0.3
+# Everything above that shapes :meth:`CandidateGenerator.rank_readings`; part of the
+# fingerprint of precomputed readings (pipeline/correct/readings.py), so that changing a
+# setting makes a stored table stale rather than wrong.
+GENERATOR_SETTINGS = (f"max_candidates={MAX_CANDIDATES} gap={MAX_SCORE_GAP} length={MAX_WORD_LENGTH} "
+                      f"split={SPLIT_LOGPROB} digit_split={DIGIT_SPLIT_LOGPROB} prior={PRIOR_WEIGHT}")
+
+
+class Readings(Protocol):
+    """Precomputed :meth:`CandidateGenerator.rank_readings` results (None: not stored)."""
+
+    def get(self, key: str) -> list[tuple[tuple[str, ...], float]] | None: ...
 
 
 class Channel(Protocol):
@@ -98,6 +109,16 @@ class CandidateSet:
         return self.items[index]
 
 
+def observed_key(text: str) -> str | None:
+    """The form of an observed word slot that its readings depend on (lower case, canonical
+    tone placement for syllables), or None for slots that get no readings search: digit
+    runs, other scripts, overlong runs of letters."""
+    lower = text.lower()
+    if lower.isdigit() or not is_latin(lower) or len(lower) > MAX_WORD_LENGTH:
+        return None
+    return normalize_token(lower) if lower.isalpha() else lower
+
+
 def is_latin(text: str) -> bool:
     """Latin letters (Vietnamese included), digits and the junk OCR leaves inside words."""
     return all(ch < "\u0250" or "\u1e00" <= ch <= "\u1eff" or ch in IN_WORD_JUNK or ch in "’`"
@@ -111,6 +132,7 @@ class CandidateGenerator:
     lm: LanguageModel
     lexicon: Lexicon
     channel: Channel
+    readings: Readings | None = None
     cache: dict[str, CandidateSet] = field(default_factory=dict)
     fixed_cache: dict[str, CandidateSet] = field(default_factory=dict)
     _log_prior: dict[str, float] = field(default_factory=dict)
@@ -153,12 +175,29 @@ class CandidateGenerator:
         return self._log_prior.get(word, self._unseen_prior)
 
     def _generate(self, text: str) -> tuple[Candidate, ...]:
-        lower = text.lower()
-        if lower.isdigit():
-            return self._number(lower)
-        if not is_latin(lower) or len(lower) > MAX_WORD_LENGTH:
+        lower = observed_key(text)
+        if lower is None:
+            lower = text.lower()
+            if lower.isdigit():
+                return self._number(lower)
             return (Candidate((lower,), (self.lm.id_of(UNK),), 0.0, True),)
-        lower = normalize_token(lower) if lower.isalpha() else lower
+        ranked = self.readings.get(lower) if self.readings is not None else None
+        if ranked is None:
+            ranked = self.rank_readings(lower)
+        self._observed_skeleton = skeleton(lower)
+        out = [self._candidate(words, score, words == (lower,)) for words, score in ranked]
+        if not any(c.identity for c in out):
+            out.append(self._keep_unknown(lower))
+        return tuple(out)
+
+    def rank_readings(self, lower: str) -> list[tuple[tuple[str, ...], float]]:
+        """The best readings of an observed key (see :func:`observed_key`) with their channel
+        scores, best first by channel score plus weighted unigram prior: at most
+        :data:`MAX_CANDIDATES`, none more than :data:`MAX_SCORE_GAP` below the best.
+
+        This is the expensive part of candidate generation (channel scoring); its results
+        for frequent tokens can be precomputed (:mod:`pipeline.correct.readings`).
+        """
         self._observed_skeleton = skeleton(lower)
         scored = self._single_words(lower)
         scored.update(self._splits(lower))
@@ -166,10 +205,7 @@ class CandidateGenerator:
         if ranked:
             floor = ranked[0][1] + PRIOR_WEIGHT * self._prior(ranked[0][0][0]) - MAX_SCORE_GAP
             ranked = [kv for kv in ranked if kv[1] + PRIOR_WEIGHT * self._prior(kv[0][0]) >= floor]
-        out = [self._candidate(words, score, words == (lower,)) for words, score in ranked[:MAX_CANDIDATES]]
-        if not any(c.identity for c in out):
-            out.append(self._keep_unknown(lower))
-        return tuple(out)
+        return ranked[:MAX_CANDIDATES]
 
     def _number(self, digits: str) -> tuple[Candidate, ...]:
         """A number, or for one or two digits also the words OCR may have read as digits (6: có)."""

@@ -233,6 +233,7 @@ def slot_candidates(models: Models, slots: list[Slot], codes: set[int] = frozens
     return out
 
 
+@lru_cache(maxsize=100_000)
 def _case_pattern(text: str) -> str:
     letters = [ch for ch in text if ch.isalpha()]
     if len(letters) >= 2 and all(ch.isupper() for ch in letters):
@@ -284,9 +285,27 @@ def document_cache(models: Models, unit_cands: list[list[CandidateSet]], unit_ch
                      for unit in unit_cands for cands in unit for cand in cands.items])
 
 
-def _softmax(scores: np.ndarray) -> np.ndarray:
-    exp = np.exp(scores - scores.max())
-    return exp / exp.sum()
+def _segment_softmax(scores: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax within each of several score arrays, computed on all of them at once: the
+    probabilities end to end and the start of each array in them."""
+    sizes = np.array([len(x) for x in scores])
+    starts = np.cumsum(sizes) - sizes
+    flat = np.concatenate(scores)
+    exp = np.exp(flat - np.repeat(np.maximum.reduceat(flat, starts), sizes))
+    return exp / np.repeat(np.add.reduceat(exp, starts), sizes), starts
+
+
+def _top_ranks(probs: np.ndarray, starts: np.ndarray, keep: int) -> list[list[int]]:
+    """For each segment of ``probs`` (starting at ``starts``), the indices within it of its
+    ``keep`` likeliest entries, likeliest first."""
+    sizes = np.diff(np.append(starts, len(probs)))
+    owner = np.repeat(np.arange(len(starts)), sizes)
+    order = np.lexsort((-probs, owner))
+    local = order - starts[owner[order]]
+    taken = (np.arange(len(order)) - starts[owner[order]]) < keep
+    flat = local[taken].tolist()
+    ends = np.cumsum(np.minimum(sizes, keep)).tolist()
+    return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends)]
 
 
 def _neighbours(models: Models, cands: list[CandidateSet], chosen: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -316,14 +335,15 @@ def _edits_for(models: Models, slots: list[Slot], cands: list[CandidateSet], cho
         return []
     before, after = neighbours
     scores = local_scores(models.lm, before[changed], after[changed], [cands[t] for t in changed], settings)
+    probs, starts = _segment_softmax(scores)
+    flat = probs.tolist()
     edits = []
-    for t, slot_scores in zip(changed, scores, strict=True):
-        probs = _softmax(slot_scores)
-        order = [i for i in np.argsort(-probs)[:4] if i != chosen[t]][:3]
-        alternatives = tuple((render(cands[t][i], slots[t].text, style, models.lexicon), round(float(probs[i]), 4))
+    for t, start, top in zip(changed, starts.tolist(), _top_ranks(probs, starts, 4), strict=True):
+        order = [i for i in top if i != chosen[t]][:3]
+        alternatives = tuple((render(cands[t][i], slots[t].text, style, models.lexicon), round(flat[start + i], 4))
                              for i in order)
         edits.append(Edit(slots[t].line + 1, slots[t].start, slots[t].text, outputs[t],
-                          round(float(probs[chosen[t]]), 4), alternatives))
+                          round(flat[start + chosen[t]], 4), alternatives))
     return edits
 
 

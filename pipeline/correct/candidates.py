@@ -139,6 +139,7 @@ class CandidateGenerator:
     _unseen_prior: float = 0.0
     corpus_total: float = 1.0
     _observed_skeleton: str = ""
+    _word_ids: dict[tuple[str, ...], tuple[int, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         total = float(sum(self.lexicon.counts.values())) + 1.0
@@ -169,7 +170,13 @@ class CandidateGenerator:
 
     def _ids(self, words: tuple[str, ...]) -> tuple[int, ...]:
         """LM ids as the model was trained: "m3" is the two tokens "m" and <num>."""
-        return tuple(self.lm.id_of(normalize_token(t)) for w in words for t in lm_tokens(w))
+        ids = self._word_ids.get(words)
+        if ids is None:
+            ids = tuple(self.lm.id_of(normalize_token(t)) for w in words for t in lm_tokens(w))
+            if len(self._word_ids) > 200_000:
+                self._word_ids.clear()
+            self._word_ids[words] = ids
+        return ids
 
     def _prior(self, word: str) -> float:
         return self._log_prior.get(word, self._unseen_prior)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,7 @@ from pipeline.correct.decoder import DecoderSettings, local_scores
 from pipeline.correct.fallback_channel import EditDistanceChannel
 from pipeline.correct.lexicon import DICTIONARIES_DIR, Lexicon, load_lexicon
 from pipeline.correct.lm import LanguageModel, load_language_model
+from pipeline.correct.numerals import sequence_numerals
 from pipeline.correct.orthography import canonical_tone_placement, has_marks, is_vietnamese_syllable, skeleton
 from pipeline.correct.segment import CONTROL_CHARACTERS, Slot, normalize_input, paragraphs, sentences
 from pipeline.correct.tokens import normalize_token
@@ -25,8 +25,6 @@ from pipeline.paths import MODELS_DIR
 
 TRUSTED = 0.5  # above this trust the text is taken as it stands; no document cache
 # (nor on text stripped of all marks, where it measured no gain for twice the decoding time)
-_ROMAN_LIKE = re.compile(r"^[IVXl1|]{1,6}$")
-_ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,16 +138,6 @@ def decoder_settings(settings: CorrectorSettings, slots: list[Slot], lexicon: Le
     return DecoderSettings(settings.channel_weight, settings.keep_bonus, settings.beam, stripped, scale)
 
 
-def _roman(slot: Slot, following: Slot | None) -> str | None:
-    """A line-initial Roman numeral misread with l, 1 or | ("Il." -> "II"), else None."""
-    if not (slot.line_initial and following is not None and following.text in ".)"):
-        return None
-    if not _ROMAN_LIKE.match(slot.text) or slot.text.isdigit():
-        return None
-    roman = re.sub(r"[l1|]", "I", slot.text)
-    return roman if _ROMAN.match(roman) else None
-
-
 def symbol_slots(lines: list[str], slots: list[Slot]) -> set[int]:
     """Indexes of the slots that lie inside a document symbol ("16-KH/BDVHU-UBND").
 
@@ -200,11 +188,14 @@ def _abbreviation_like(text: str, lexicon: Lexicon) -> bool:
             and not any(skeleton(ch) in _VOWELS or ch.lower() in _VOWELS for ch in letters))
 
 
-def slot_candidates(models: Models, slots: list[Slot], codes: set[int] = frozenset()) -> list[CandidateSet]:
+def slot_candidates(models: Models, slots: list[Slot], codes: set[int] = frozenset(),
+                    numerals: dict[Slot, str] | None = None) -> list[CandidateSet]:
+    """Candidates of each slot; ``numerals``: heading numerals read in the sequence of the
+    whole document (see :mod:`numerals`; default: read in ``slots`` alone)."""
+    numerals = sequence_numerals(slots) if numerals is None else numerals
     out = []
     for i, slot in enumerate(slots):
-        following = slots[i + 1] if i + 1 < len(slots) else None
-        roman = _roman(slot, following) if slot.is_word else None
+        roman = numerals.get(slot)
         if i in codes:
             out.append(_code_candidates(models, slot))
         elif roman is None and _abbreviation_like(slot.text, models.lexicon):
@@ -334,7 +325,8 @@ def correct(text: str, *, style: str = "new", models: Models | None = None) -> C
     units = [segment for paragraph in paragraphs(lines) for segment in sentences(paragraph)]
     slots = [s for unit in units for s in unit]
     settings = decoder_settings(models.settings, slots, models.lexicon)
-    unit_cands = [slot_candidates(models, unit, symbol_slots(lines, unit)) for unit in units]
+    numerals = sequence_numerals(slots)
+    unit_cands = [slot_candidates(models, unit, symbol_slots(lines, unit), numerals) for unit in units]
     unit_chosen = decode_many(models.lm, unit_cands, settings)
     if models.settings.cache_weight > 0 and settings.trust < TRUSTED and not settings.marks_stripped:
         extra = document_cache(models, unit_cands, unit_chosen)

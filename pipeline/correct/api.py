@@ -377,14 +377,17 @@ def _units(models: Models, lines: list[str]) -> tuple[list[list[Slot]], dict[Slo
 
 def _merge_split_syllables(models: Models, lines: list[str], units: list[list[Slot]],
                            unit_cands: list[list[CandidateSet]], unit_chosen: list[list[int]],
-                           settings: DecoderSettings) -> dict[Slot, Join]:
+                           settings: DecoderSettings, joined: dict[Slot, Join]) -> dict[Slot, Join]:
     """Merge the pairs of words that read better as one syllable (see :mod:`rejoin`), in place,
-    and decode again the sentences that changed; returns the joins made."""
+    and decode again the sentences that changed; returns the joins made.
+
+    Slots with a single reading (codes, numerals, abbreviations) and slots ``joined`` already
+    (hyphenated words) are never merged."""
     cost = split_cost(models.channel, settings)
     joins: dict[Slot, Join] = {}
     changed = []
     for k, (unit, cands, chosen) in enumerate(zip(units, unit_cands, unit_chosen, strict=True)):
-        fixed = {i for i, c in enumerate(cands) if len(c) == 1}
+        fixed = {i for i, (slot, c) in enumerate(zip(unit, cands, strict=True)) if len(c) == 1 or slot in joined}
         sites = merge_sites(lines, unit, models.generator, fixed)
         merges = weigh_merges(models.lm, cands, chosen, sites, settings, cost)
         if merges:
@@ -414,7 +417,7 @@ def correct(text: str, *, style: str = "new", models: Models | None = None) -> C
     settings = decoder_settings(models.settings, slots, models.lexicon)
     unit_cands = [slot_candidates(models, unit, symbol_slots(lines, unit), numerals) for unit in units]
     unit_chosen = decode_many(models.lm, unit_cands, settings)
-    joins.update(_merge_split_syllables(models, lines, units, unit_cands, unit_chosen, settings))
+    joins.update(_merge_split_syllables(models, lines, units, unit_cands, unit_chosen, settings, joins))
     if models.settings.cache_weight > 0 and settings.trust < TRUSTED and not settings.marks_stripped:
         extra = document_cache(models, unit_cands, unit_chosen)
         unit_chosen = decode_many(models.lm, unit_cands, settings, extra)

@@ -95,3 +95,11 @@ def test_real_hyphens_are_kept(models, text: str) -> None:
     result = correct(text, models=models)
     assert result.text == text
     assert len(result.text.split("\n")) == len(text.split("\n"))
+
+
+def test_both_cuts_in_one_text_keep_every_line(models) -> None:
+    text = "Uỷ ban nhân dân tỉnh tr ong năm qua phát tri-\nển\nkinh tế"
+    result = correct(text, models=models)
+    assert result.text == "Uỷ ban nhân dân tỉnh trong năm qua phát triển\n\nkinh tế"
+    assert [(e.line, e.original, e.correction) for e in result.edits] == [
+        (1, "tr ong", "trong"), (1, "tri-", "triển"), (2, "ển", "")]

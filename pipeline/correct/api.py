@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +17,9 @@ from pipeline.correct.decoder import DecoderSettings, local_scores
 from pipeline.correct.fallback_channel import EditDistanceChannel
 from pipeline.correct.lexicon import DICTIONARIES_DIR, Lexicon, load_lexicon
 from pipeline.correct.lm import LanguageModel, load_language_model
+from pipeline.correct.numerals import sequence_numerals
 from pipeline.correct.readings import ReadingTable, load_readings, models_fingerprint
+from pipeline.correct.rejoin import Join, apply_merges, hyphen_joins, merge_sites, split_cost, weigh_merges
 from pipeline.correct.orthography import canonical_tone_placement, has_marks, is_vietnamese_syllable, skeleton
 from pipeline.correct.segment import CONTROL_CHARACTERS, Slot, normalize_input, paragraphs, sentences
 from pipeline.correct.tokens import normalize_token
@@ -27,8 +28,6 @@ from pipeline.paths import MODELS_DIR
 
 TRUSTED = 0.5  # above this trust the text is taken as it stands; no document cache
 # (nor on text stripped of all marks, where it measured no gain for twice the decoding time)
-_ROMAN_LIKE = re.compile(r"^[IVXl1|]{1,6}$")
-_ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,16 +153,6 @@ def decoder_settings(settings: CorrectorSettings, slots: list[Slot], lexicon: Le
     return DecoderSettings(settings.channel_weight, settings.keep_bonus, settings.beam, stripped, scale)
 
 
-def _roman(slot: Slot, following: Slot | None) -> str | None:
-    """A line-initial Roman numeral misread with l, 1 or | ("Il." -> "II"), else None."""
-    if not (slot.line_initial and following is not None and following.text in ".)"):
-        return None
-    if not _ROMAN_LIKE.match(slot.text) or slot.text.isdigit():
-        return None
-    roman = re.sub(r"[l1|]", "I", slot.text)
-    return roman if _ROMAN.match(roman) else None
-
-
 def symbol_slots(lines: list[str], slots: list[Slot]) -> set[int]:
     """Indexes of the slots that lie inside a document symbol ("16-KH/BDVHU-UBND").
 
@@ -214,11 +203,14 @@ def _abbreviation_like(text: str, lexicon: Lexicon) -> bool:
             and not any(skeleton(ch) in _VOWELS or ch.lower() in _VOWELS for ch in letters))
 
 
-def slot_candidates(models: Models, slots: list[Slot], codes: set[int] = frozenset()) -> list[CandidateSet]:
+def slot_candidates(models: Models, slots: list[Slot], codes: set[int] = frozenset(),
+                    numerals: dict[Slot, str] | None = None) -> list[CandidateSet]:
+    """Candidates of each slot; ``numerals``: heading numerals read in the sequence of the
+    whole document (see :mod:`numerals`; default: read in ``slots`` alone)."""
+    numerals = sequence_numerals(slots) if numerals is None else numerals
     out = []
     for i, slot in enumerate(slots):
-        following = slots[i + 1] if i + 1 < len(slots) else None
-        roman = _roman(slot, following) if slot.is_word else None
+        roman = numerals.get(slot)
         if i in codes:
             out.append(_code_candidates(models, slot))
         elif roman is None and _abbreviation_like(slot.text, models.lexicon):
@@ -323,14 +315,15 @@ def _neighbours(models: Models, cands: list[CandidateSet], chosen: list[int]) ->
     return before, after
 
 
-def _edits_for(models: Models, slots: list[Slot], cands: list[CandidateSet], chosen: list[int],
-               outputs: list[str], neighbours: tuple[np.ndarray, np.ndarray], settings: DecoderSettings,
-               style: str) -> list[Edit]:
-    """Edit records for the slots whose output differs, with confidence and alternatives.
+def _edits_for(models: Models, slots: list[Slot], sources: list[str], cands: list[CandidateSet],
+               chosen: list[int], outputs: list[str], neighbours: tuple[np.ndarray, np.ndarray],
+               settings: DecoderSettings, style: str) -> list[Edit]:
+    """Edit records for the slots whose output differs from their ``sources`` (the input text
+    they span), with confidence and alternatives.
 
     ``neighbours``: the chosen LM ids before and after each slot (see :func:`_neighbours`).
     """
-    changed = [t for t, slot in enumerate(slots) if outputs[t] != slot.text]
+    changed = [t for t in range(len(slots)) if outputs[t] != sources[t]]
     if not changed:
         return []
     before, after = neighbours
@@ -342,45 +335,140 @@ def _edits_for(models: Models, slots: list[Slot], cands: list[CandidateSet], cho
         order = [i for i in top if i != chosen[t]][:3]
         alternatives = tuple((render(cands[t][i], slots[t].text, style, models.lexicon), round(flat[start + i], 4))
                              for i in order)
-        edits.append(Edit(slots[t].line + 1, slots[t].start, slots[t].text, outputs[t],
+        edits.append(Edit(slots[t].line + 1, slots[t].start, sources[t], outputs[t],
                           round(flat[start + chosen[t]], 4), alternatives))
     return edits
 
 
-def _apply(lines: list[str], slots: list[Slot], outputs: list[str]) -> None:
-    """Replace each slot's text by its output in ``lines`` (right to left within a line)."""
-    for slot, out in sorted(zip(slots, outputs, strict=True), key=lambda so: (so[0].line, -so[0].start)):
-        if out != slot.text:
-            line = lines[slot.line]
-            lines[slot.line] = line[: slot.start] + out + line[slot.end :]
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A span of one input line and what replaces it."""
+
+    line: int
+    start: int
+    end: int
+    text: str
+
+
+def _glued_punctuation(line: str, end: int) -> str:
+    """The punctuation glued after column ``end`` ("ển," -> ","), none if letters follow."""
+    rest = line[end:]
+    glued = rest.split(None, 1)[0] if rest[:1] and not rest[0].isspace() else ""
+    return "" if any(ch.isalnum() for ch in glued) else glued
+
+
+def _carried(lines: list[str], joins: dict[Slot, Join], slots: list[Slot], outputs: list[str]
+             ) -> tuple[list[str], dict[Slot, _Piece]]:
+    """Outputs of hyphen-joined slots, with the punctuation glued to their continuation, and
+    by joined slot the span removed from the start of the next line (continuation, that
+    punctuation and the spaces after it)."""
+    outputs = list(outputs)
+    removed = {}
+    for t, slot in enumerate(slots):
+        tail = joins[slot].continuation if slot in joins else None
+        if tail is None:
+            continue
+        line = lines[tail.line]
+        glued = _glued_punctuation(line, tail.end)
+        end = tail.end + len(glued)
+        end += len(line[end:]) - len(line[end:].lstrip())
+        outputs[t] += glued
+        removed[slot] = _Piece(tail.line, tail.start, end, "")
+    return outputs, removed
+
+
+def _removal_edits(lines: list[str], removed: dict[Slot, _Piece], edits: list[Edit]) -> list[Edit]:
+    """One edit per removed continuation, as confident as the edit of its joined word."""
+    confidence = {(e.line, e.column): e.confidence for e in edits}
+    return [Edit(piece.line + 1, piece.start, lines[piece.line][piece.start : piece.end], "",
+                 confidence.get((slot.line + 1, slot.start), 1.0), ())
+            for slot, piece in removed.items()]
+
+
+def _apply(lines: list[str], pieces: list[_Piece]) -> None:
+    """Replace each piece's span in ``lines``, right to left within a line."""
+    for piece in sorted(pieces, key=lambda p: (p.line, -p.start, -p.end)):
+        line = lines[piece.line]
+        lines[piece.line] = line[: piece.start] + piece.text + line[piece.end :]
+
+
+def _without_covered(pieces: list[_Piece], removed: list[_Piece]) -> list[_Piece]:
+    """The pieces outside every removed span (punctuation carried to the line before)."""
+    return [p for p in pieces if not any(r.line == p.line and r.start <= p.start and p.end <= r.end
+                                         for r in removed)]
+
+
+def _units(models: Models, lines: list[str]) -> tuple[list[list[Slot]], dict[Slot, Join]]:
+    """Sentences of the text, each hyphenated word at a line end joined into one slot."""
+    units: list[list[Slot]] = []
+    joins: dict[Slot, Join] = {}
+    for paragraph in paragraphs(lines):
+        joined, found = hyphen_joins(lines, paragraph, models.generator, symbol_slots(lines, paragraph))
+        joins.update(found)
+        units += sentences(joined)
+    return units, joins
+
+
+def _merge_split_syllables(models: Models, lines: list[str], units: list[list[Slot]],
+                           unit_cands: list[list[CandidateSet]], unit_chosen: list[list[int]],
+                           settings: DecoderSettings, joined: dict[Slot, Join]) -> dict[Slot, Join]:
+    """Merge the pairs of words that read better as one syllable (see :mod:`rejoin`), in place,
+    and decode again the sentences that changed; returns the joins made.
+
+    Slots with a single reading (codes, numerals, abbreviations) and slots ``joined`` already
+    (hyphenated words) are never merged."""
+    cost = split_cost(models.channel, settings)
+    joins: dict[Slot, Join] = {}
+    changed = []
+    for k, (unit, cands, chosen) in enumerate(zip(units, unit_cands, unit_chosen, strict=True)):
+        fixed = {i for i, (slot, c) in enumerate(zip(unit, cands, strict=True)) if len(c) == 1 or slot in joined}
+        sites = merge_sites(lines, unit, models.generator, fixed)
+        merges = weigh_merges(models.lm, cands, chosen, sites, settings, cost)
+        if merges:
+            units[k], unit_cands[k], found = apply_merges(unit, cands, merges)
+            joins.update(found)
+            changed.append(k)
+    for k, chosen in zip(changed, decode_many(models.lm, [unit_cands[k] for k in changed], settings), strict=True):
+        unit_chosen[k] = chosen
+    return joins
 
 
 def correct(text: str, *, style: str = "new", models: Models | None = None) -> Correction:
     """Restore diacritics and repair OCR damage; line N of the result is line N of ``text``.
 
     ``style`` is the tone placement of the output ("new": hoà, thuỷ; "old": hòa, thủy).
+    Syllables cut by a stray space or by a hyphen at a line end are read as one
+    (:mod:`rejoin`); a hyphenated word is printed whole at the end of its first line.
     """
     if style not in ("new", "old"):
         raise ValueError(f"style must be 'new' or 'old', not {style!r}")
     models = models or load_models()
     normalized = normalize_input(text)
     lines = normalized.split("\n")
-    units = [segment for paragraph in paragraphs(lines) for segment in sentences(paragraph)]
+    numerals = sequence_numerals([s for paragraph in paragraphs(lines) for s in paragraph])
+    units, joins = _units(models, lines)
     slots = [s for unit in units for s in unit]
     settings = decoder_settings(models.settings, slots, models.lexicon)
-    unit_cands = [slot_candidates(models, unit, symbol_slots(lines, unit)) for unit in units]
+    unit_cands = [slot_candidates(models, unit, symbol_slots(lines, unit), numerals) for unit in units]
     unit_chosen = decode_many(models.lm, unit_cands, settings)
+    joins.update(_merge_split_syllables(models, lines, units, unit_cands, unit_chosen, settings, joins))
     if models.settings.cache_weight > 0 and settings.trust < TRUSTED and not settings.marks_stripped:
         extra = document_cache(models, unit_cands, unit_chosen)
         unit_chosen = decode_many(models.lm, unit_cands, settings, extra)
+    slots = [s for unit in units for s in unit]
     neighbours = [_neighbours(models, c, ch) for c, ch in zip(unit_cands, unit_chosen, strict=True)]
     cands = [c for unit in unit_cands for c in unit]
     chosen = [i for unit in unit_chosen for i in unit]
     outputs = [render(c[i], s.text, style, models.lexicon) for c, i, s in zip(cands, chosen, slots, strict=True)]
+    outputs, removed = _carried(lines, joins, slots, outputs)
     context = (np.concatenate([n[0] for n in neighbours]), np.concatenate([n[1] for n in neighbours])) \
         if neighbours else (np.zeros((0, 2), np.int64), np.zeros((0, 2), np.int64))
-    edits = _edits_for(models, slots, cands, chosen, outputs, context, settings, style)
-    _apply(lines, slots, outputs)
+    sources = [lines[s.line][s.start : s.end] for s in slots]
+    edits = _edits_for(models, slots, sources, cands, chosen, outputs, context, settings, style)
+    edits = sorted(edits + _removal_edits(lines, removed, edits), key=lambda e: (e.line, e.column))
+    pieces = [_Piece(s.line, s.start, s.end, out) for s, out, src in zip(slots, outputs, sources, strict=True)
+              if out != src]
+    _apply(lines, _without_covered(pieces, list(removed.values())) + list(removed.values()))
     return Correction("\n".join(lines), text, tuple(edits), input_notes(text, slots))
 
 

@@ -9,13 +9,16 @@
     syllables unchanged); (e) our own ``vie`` OCR of the same pages, by scan condition;
     speed in syllables per CPU second after loading, on held-out text the models have not seen
     (a first pass with fresh models, with and without the precomputed readings table, then the
-    best of 3 warm passes), for text stripped of marks and for eng and vie OCR pages.
+    best of 3 warm passes), for text stripped of marks and for eng and vie OCR pages;
+(f) held-out lines with 5% of their words cut by a stray space, (g) with the last word of 30%
+    of them hyphenated across the line end (the reference has the word whole).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import time
 from collections import defaultdict
@@ -65,6 +68,35 @@ def seed_figure(models) -> dict | None:
     corrected = correct(ocr, models=models).text
     part = lambda text: "\n".join(text.splitlines()[:n])  # noqa: E731
     return figure("(a) seed part 1 (legacy eng OCR)", part(ocr), part(corrected), reference)
+
+
+def split_syllables(lines: list[str], share: float = 0.05, seed: int = 7) -> list[str]:
+    """``share`` of the words of 3+ letters cut in two by a stray space ("trong" -> "tr ong")."""
+    rng = random.Random(seed)
+    out = []
+    for line in lines:
+        words = line.split(" ")
+        for i, word in enumerate(words):
+            if len(word) >= 3 and word.isalpha() and rng.random() < share:
+                cut = rng.randrange(1, len(word))
+                words[i] = word[:cut] + " " + word[cut:]
+        out.append(" ".join(words))
+    return out
+
+
+def hyphenate_line_ends(lines: list[str], share: float = 0.3, seed: int = 7) -> tuple[list[str], list[str]]:
+    """(lines with the last word of ``share`` of them cut by a hyphen, its end carried to the next
+    line: "phát tri-" / "ển ..."; the reference: the same lines with the word whole on the first)."""
+    rng = random.Random(seed)
+    cut_lines, reference = list(lines), list(lines)
+    for i in range(len(lines) - 1):
+        words = lines[i].split(" ")
+        last = words[-1]
+        if len(last) >= 4 and last.isalpha() and rng.random() < share:
+            cut = rng.randrange(2, len(last) - 1)
+            cut_lines[i] = " ".join(words[:-1] + [last[:cut] + "-"])
+            cut_lines[i + 1] = last[cut:] + " " + cut_lines[i + 1]
+    return cut_lines, reference
 
 
 def read_pairs(path: Path) -> dict[str, tuple[str, str]]:
@@ -171,6 +203,12 @@ def main() -> None:
     rows += pairs_figures(models, "eng", args.pairs_dir)
     rows.append(figure("(d) held-out correct text (unchanged)", clean, correct(clean, models=models).text, clean))
     rows += pairs_figures(models, "vie", args.pairs_dir)
+    split = "\n".join(split_syllables(lines))
+    rows.append(figure("(f) held-out text, 5% of words split by a space", split, correct(split, models=models).text, clean))
+    cut, whole = hyphenate_line_ends(lines)
+    cut_text = "\n".join(cut)
+    rows.append(figure("(g) held-out text, line ends hyphenated", cut_text, correct(cut_text, models=models).text,
+                       "\n".join(whole)))
     result = {"channel": models.channel_name, "readings": models.readings_name, "load_s": round(load_s, 2),
               "syllables_per_s": speeds, "figures": rows}
     for row in rows:

@@ -30,6 +30,9 @@ MAX_SCORE_GAP = 14.0  # candidates this far (log) below the best cannot win in p
 MAX_WORD_LENGTH = 24  # longer runs of letters are no damaged syllable pair: kept as they are
 SPLIT_LOGPROB = math.log(0.01)
 DIGIT_SPLIT_LOGPROB = math.log(0.2)
+# A digit is a reading of a lone letter when the channel learned that misreading: learned ones
+# score -5.6 ("1" -> "i") to -7.7 ("0" -> "o"), unseen ones fall back to about -13.
+DIGIT_READING_FLOOR = -10.0
 # Keeping a word the LM does not know: <unk> stands for every such word, so its LM probability
 # is shared among very many; a word that is not even well formed costs more.
 UNKNOWN_KEEP_LOGPROB = math.log(1e-4)
@@ -195,7 +198,17 @@ class CandidateGenerator:
         out = [self._candidate(words, score, words == (lower,)) for words, score in ranked]
         if not any(c.identity for c in out):
             out.append(self._keep_unknown(lower))
-        return tuple(out)
+        return tuple(out) + self._digit_readings(lower)
+
+    def _digit_readings(self, lower: str) -> tuple[Candidate, ...]:
+        """A lone letter the channel model has seen a digit printed as ("1" read "I" or "l",
+        "0" read "o"): the digit is a reading too, for the LM to weigh ("khoản I" -> "khoản 1";
+        "Phụ lục I" stays). The mirror of the word readings of lone digits (:meth:`_number`)."""
+        if len(lower) != 1 or not lower.isalpha():
+            return ()
+        scored = [(d, self.channel.logprob(lower, d)) for d in "0123456789"]
+        return tuple(Candidate((d,), (self.lm.id_of(NUM),), score, False)
+                     for d, score in scored if score > DIGIT_READING_FLOOR)
 
     def rank_readings(self, lower: str) -> list[tuple[tuple[str, ...], float]]:
         """The best readings of an observed key (see :func:`observed_key`) with their channel

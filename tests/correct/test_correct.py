@@ -175,3 +175,12 @@ def test_document_symbols_keep_their_codes_and_get_official_abbreviations(models
 ])
 def test_signing_and_office_abbreviations_are_kept(models, text, expected):
     assert correct(text, models=models).text == expected
+
+
+def test_a_lone_letter_the_ocr_made_of_a_digit_becomes_the_digit_where_the_context_wants_one(models):
+    text = "Theo quy định tại khoản I Điều 5 của Nghị định này"
+    assert "khoản 1 Điều 5" in correct(text, models=models).text
+    kept = "Ban hành kèm theo Phụ lục I của Thông tư này các mẫu biểu"
+    assert correct(kept, models=models).text == kept
+    letters = "các điểm a, b, c, d, đ, e, g, h, i, k và l khoản này"
+    assert correct(letters, models=models).text == letters

@@ -54,6 +54,8 @@ def heading_shape(slot: Slot, following: Slot | None) -> str | None:
         return None
     if not _ROMAN_LIKE.match(slot.text) or slot.text.isdigit():
         return None
+    if slot.text == "l" and following.text == ")":  # the list item after "k)", not I
+        return None
     return _LOOKALIKES.sub("I", slot.text)
 
 

@@ -68,3 +68,9 @@ def test_sequence_spans_the_whole_document_not_one_sentence(models) -> None:
 
 def test_an_excerpt_may_start_at_any_numeral() -> None:
     assert numerals_of("Il. NHIỆM VỤ\nIII. GIẢI PHÁP") == ["II", "III"]
+
+
+def test_list_letter_l_is_no_heading_numeral():
+    from pipeline.correct import correct
+
+    assert correct("k) Lập kế hoạch kiểm tra;\nl) Báo cáo kết quả thực hiện.").text.splitlines()[1].startswith("l)")

@@ -6,7 +6,8 @@
     context) against its reference; (b) held-out corpus lines with every mark stripped;
 (c) held-out corpus pages rendered and OCRed with Tesseract ``eng`` (build/pairs/, made by
     scripts/make_pairs.py); (d) held-out corpus lines that are already correct (share of
-    syllables unchanged); (e) our own ``vie`` OCR of the same pages, by scan condition;
+    syllables unchanged); (e) plain Tesseract ``vie`` OCR of the same pages, by scan condition,
+    and (e2) vanthu's own OCR stage on them (``make_pairs.py --engines vanthu``);
     speed in syllables per CPU second after loading, on held-out text the models have not seen
     (a first pass with fresh models, with and without the precomputed readings table, then the
     best of 3 warm passes), for text stripped of marks and for eng and vie OCR pages;
@@ -117,12 +118,13 @@ def pairs_figures(models, engine: str, pairs_dir: Path = PAIRS) -> list[dict]:
     condition = {p["page_id"]: p["condition"] for run in runs for p in run.get("pages", [])}
     groups: dict[str, list[str]] = defaultdict(lambda: ["", "", ""])
     for page, (ocr, truth) in read_pairs(path).items():
-        for key in ("all", condition.get(page, "?")) if engine == "vie" else ("all",):
+        for key in ("all", condition.get(page, "?")) if engine != "eng" else ("all",):
             g = groups[key]
             g[0] += ocr + "\n\n"
             g[1] += correct(ocr, models=models).text + "\n\n"
             g[2] += truth + "\n\n"
-    label = "(c) held-out pages, eng OCR" if engine == "eng" else "(e) held-out pages, vie OCR"
+    label = {"eng": "(c) held-out pages, eng OCR", "vie": "(e) held-out pages, vie OCR",
+             "vanthu": "(e2) held-out pages, vanthu OCR"}[engine]
     return [figure(f"{label} [{k}]", *g) for k, g in sorted(groups.items())]
 
 
@@ -203,6 +205,7 @@ def main() -> None:
     rows += pairs_figures(models, "eng", args.pairs_dir)
     rows.append(figure("(d) held-out correct text (unchanged)", clean, correct(clean, models=models).text, clean))
     rows += pairs_figures(models, "vie", args.pairs_dir)
+    rows += pairs_figures(models, "vanthu", args.pairs_dir)
     split = "\n".join(split_syllables(lines))
     rows.append(figure("(f) held-out text, 5% of words split by a space", split, correct(split, models=models).text, clean))
     cut, whole = hyphenate_line_ends(lines)

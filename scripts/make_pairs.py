@@ -4,7 +4,8 @@ Corpus paragraphs of one split (``pipeline.corpus``: "train" for learning, "held
 evaluation) are wrapped to the page width, rendered as A4 pages in Liberation Serif and TeX
 Gyre Termes (``pipeline.render``), damaged like a scan (clean, office, photocopy), written to a
 PNG and read by Tesseract with ``-l eng`` (the legacy damage of old reports) and ``-l vie`` (our
-own OCR). OCR lines are aligned to the true lines of their page and written to
+plain Tesseract with our language), and on request ``vanthu`` (our whole OCR stage: clean-up,
+layout, re-reading, as ``vanthu ocr`` runs it). OCR lines are aligned to the true lines of their page and written to
 ``OUT/{split}-{engine}.tsv`` (columns: page id, OCR line, true line), with
 ``OUT/{split}-manifest.json`` recording fonts, conditions, seeds and the Tesseract version.
 
@@ -13,6 +14,7 @@ corpus sample is used up (the shipped model's first run made 150 of 160 pages). 
 training runs below made the pairs of the shipped channel model (see models/channel.README.md).
 
     .venv/bin/python scripts/make_pairs.py --split heldout            # 23-24 pages, ~3 min
+    .venv/bin/python scripts/make_pairs.py --split heldout --engines vanthu --append  # same pages
     .venv/bin/python scripts/make_pairs.py --split train              # 160 pages, ~17 min
     .venv/bin/python scripts/make_pairs.py --split train --pages 100 --seed 2 \
         --upper-share 0.15 --append                                   # more, some in capitals
@@ -46,7 +48,7 @@ SCRIPT_VERSION = "make_pairs/1"
 ROOT = Path(__file__).resolve().parents[1]
 FONTS = ("liberation-serif", "termes")
 CONDITIONS = ("clean", "office", "photocopy")
-ENGINES = ("eng", "vie")
+ENGINES = ("eng", "vie")  # plain Tesseract; "vanthu" (our OCR stage) on request
 # Share of the sampled text per corpus file: mostly the legal register of the reports.
 CORPUS_SHARES = {"phapdien-train.txt.xz": 0.7, "laws-vlc.txt.xz": 0.1, "viwiki-2017.txt.xz": 0.2}
 # Approximate characters per file (both splits), to sample evenly through each file.
@@ -110,6 +112,19 @@ def run_tesseract(image_path: Path, lang: str) -> str:
     if done.returncode != 0:
         raise RuntimeError(f"tesseract failed on {image_path}: {done.stderr.strip()[:300]}")
     return done.stdout
+
+
+def run_vanthu(image_path: Path) -> str:
+    """vanthu's own OCR of one page image (clean-up, layout, re-reading; no correction)."""
+    from pipeline.outputs import to_text
+    from pipeline.spine import Settings, ocr_file
+
+    return to_text([result.page for result in ocr_file(image_path, Settings())])
+
+
+def read_page(image_path: Path, engine: str) -> str:
+    """The page's OCR text: plain Tesseract with one language, or vanthu's whole OCR stage."""
+    return run_vanthu(image_path) if engine == "vanthu" else run_tesseract(image_path, engine)
 
 
 def code_version() -> dict[str, object]:
@@ -192,7 +207,7 @@ def make_pairs(run: RunSettings, out_dir: Path) -> dict:
             image_path = Path(tmp) / f"{job.page_id}.png"
             true_lines = render_job(job, take_text(paragraphs, CHARS_PER_PAGE), image_path)
             for engine in engines:
-                pairs = page_pairs(run_tesseract(image_path, engine), true_lines)
+                pairs = page_pairs(read_page(image_path, engine), true_lines)
                 for ocr_line, true_line in pairs:
                     row = f"{job.page_id}\t{_clean(ocr_line)}\t{_clean(true_line)}\n"
                     outputs[engine].write(row)

@@ -398,11 +398,11 @@ def _without_covered(pieces: list[_Piece], removed: list[_Piece]) -> list[_Piece
                                          for r in removed)]
 
 
-def _units(models: Models, lines: list[str]) -> tuple[list[list[Slot]], dict[Slot, Join]]:
-    """Sentences of the text, each hyphenated word at a line end joined into one slot."""
+def _units(models: Models, lines: list[str], paras: list[list[Slot]]) -> tuple[list[list[Slot]], dict[Slot, Join]]:
+    """Sentences of the paragraphs, each hyphenated word at a line end joined into one slot."""
     units: list[list[Slot]] = []
     joins: dict[Slot, Join] = {}
-    for paragraph in paragraphs(lines):
+    for paragraph in paras:
         joined, found = hyphen_joins(lines, paragraph, models.generator, symbol_slots(lines, paragraph))
         joins.update(found)
         units += sentences(joined)
@@ -445,8 +445,9 @@ def correct(text: str, *, style: str = "new", models: Models | None = None) -> C
     models = models or load_models()
     normalized = normalize_input(text)
     lines = normalized.split("\n")
-    numerals = sequence_numerals([s for paragraph in paragraphs(lines) for s in paragraph])
-    units, joins = _units(models, lines)
+    paras = paragraphs(lines)
+    numerals = sequence_numerals([s for paragraph in paras for s in paragraph])
+    units, joins = _units(models, lines, paras)
     slots = [s for unit in units for s in unit]
     settings = decoder_settings(models.settings, slots, models.lexicon)
     unit_cands = [slot_candidates(models, unit, symbol_slots(lines, unit), numerals) for unit in units]

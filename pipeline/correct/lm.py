@@ -76,12 +76,15 @@ class HashIndex:
         bits = max(int(len(keys) - 1).bit_length(), 1)
         shift = np.uint64(64 - bits - FILTER_BITS)
         fine = _hash(keys, shift)
+        order = np.argsort(fine.astype(np.uint32))  # by bucket (fine's top bits); 32-bit sorts faster
+        fine = fine[order]
         marks = np.zeros(1 << (bits + FILTER_BITS - 3), dtype=np.uint8)
-        np.bitwise_or.at(marks, fine >> 3, np.left_shift(1, fine & 7).astype(np.uint8))
-        fine >>= FILTER_BITS  # now the bucket
+        if len(fine):  # set the filter bits, one OR per byte over the sorted bit indices
+            byte = fine >> 3
+            firsts = np.flatnonzero(np.diff(byte, prepend=-1))
+            marks[byte[firsts]] = np.bitwise_or.reduceat(np.left_shift(1, fine & 7).astype(np.uint8), firsts)
         start = np.zeros((1 << bits) + 1, dtype=np.int32)
-        np.cumsum(np.bincount(fine, minlength=1 << bits), out=start[1:])
-        order = np.argsort(fine.astype(np.uint32))  # 32-bit keys sort faster
+        np.cumsum(np.bincount(fine >> FILTER_BITS, minlength=1 << bits), out=start[1:])
         return cls(keys[order], start, marks, shift), order
 
     def may_hold(self, query: np.ndarray) -> np.ndarray:

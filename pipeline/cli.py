@@ -244,6 +244,8 @@ def correct_command(source: Path, output: Path | None, edits: Path | None, style
     """Restore diacritics and repair OCR damage in text; line N out is line N in.
 
     SOURCE is a text file (UTF-8, UTF-16, Windows-1258 or TCVN3) or - for standard input.
+    Syllables split by a stray space are joined ("tr ong" -> "trong"); a word hyphenated
+    across a line end is printed whole at the end of its first line.
 
     \b
     Examples:

@@ -106,6 +106,33 @@ def key_of(row: dict) -> DocKey:
     return DocKey(row["symbol"], row["issuer_key"], row["date_key"])
 
 
+def is_weak(key: DocKey, inferred: bool) -> bool:
+    """A document identity whose issuer no citation named: none, or inferred from the citing
+    report's own body (see :func:`cited_document_row`)."""
+    return not key.issuer_key or inferred
+
+
+def named_issuers(wanted: dict[DocKey, dict], stored: list[tuple[DocKey, int, bool]]) -> dict[tuple[str, str], DocKey]:
+    """(symbol, date) -> the one identity a citation names the issuer of, among the batch's
+    rows and the stored ones; a symbol and date with two named issuers is left out (two bodies
+    may number their documents alike)."""
+    found: dict[tuple[str, str], set[DocKey]] = {}
+    named = [key for key, row in wanted.items() if not is_weak(key, row["issuer_inferred"])]
+    named += [key for key, _, inferred in stored if not is_weak(key, inferred)]
+    for key in named:
+        if not key.symbol.startswith("~") and key.date_key:
+            found.setdefault((key.symbol, key.date_key), set()).add(key)
+    return {where: keys.pop() for where, keys in found.items() if len(keys) == 1}
+
+
+def issuer_aliases(wanted: dict[DocKey, dict], named: dict[tuple[str, str], DocKey]) -> dict[DocKey, DocKey]:
+    """Batch identities without a named issuer -> the named one of the same symbol and date:
+    "Quyết định số 436/QĐ-UBND ngày 11/6/2019" is the decision another sentence cites with
+    "của UBND tỉnh", not a second one."""
+    return {key: named[(key.symbol, key.date_key)] for key, row in wanted.items()
+            if is_weak(key, row["issuer_inferred"]) and (key.symbol, key.date_key) in named}
+
+
 def cited_rows(doc: DocumentRecord) -> list[dict]:
     """The ``cited_documents`` row of each citation of ``doc``, in order."""
     head = doc.structure.get("document") or {}

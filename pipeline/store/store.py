@@ -131,11 +131,16 @@ class Store:
             if own:
                 wanted[load.key_of(own)] = own
                 archived[load.key_of(own)] = ids[d.sha256]
-        known = self._document_ids(conn, {k.symbol for k in wanted})
-        new = [row for key, row in wanted.items() if key not in known]
+        stored = self._document_rows(conn, {k.symbol for k in wanted})
+        named = load.named_issuers(wanted, stored)
+        self._name_issuers(conn, wanted, stored, named)
+        known = {key: id_ for key, id_, _ in stored}
+        aliases = load.issuer_aliases(wanted, named)
+        new = [row for key, row in wanted.items() if key not in known and key not in aliases]
         if new:
             conn.execute(self.tables["cited_documents"].insert(), new)
             known = self._document_ids(conn, {k.symbol for k in wanted})
+        known.update({key: known[target] for key, target in aliases.items() if target in known})
         table = self.tables["cited_documents"]
         if archived:
             conn.execute(table.update().where(table.c.id == sa.bindparam("doc_id")).values(
@@ -144,14 +149,37 @@ class Store:
         return known
 
     def _document_ids(self, conn: Connection, symbols: set[str]) -> dict[load.DocKey, int]:
+        return {key: id_ for key, id_, _ in self._document_rows(conn, symbols)}
+
+    def _document_rows(self, conn: Connection, symbols: set[str]) -> list[tuple[load.DocKey, int, bool]]:
+        """(key, id, issuer inferred) of the stored documents with these symbols."""
         t = self.tables["cited_documents"]
-        out: dict[load.DocKey, int] = {}
+        out = []
         symbols_list = sorted(symbols)
         for i in range(0, len(symbols_list), 500):
-            rows = conn.execute(sa.select(t.c.symbol, t.c.issuer_key, t.c.date_key, t.c.id).where(
-                t.c.symbol.in_(symbols_list[i:i + 500])))
-            out.update({load.DocKey(s, ik, dk): id_ for s, ik, dk, id_ in rows})
+            rows = conn.execute(sa.select(t.c.symbol, t.c.issuer_key, t.c.date_key, t.c.id, t.c.issuer_inferred)
+                                .where(t.c.symbol.in_(symbols_list[i:i + 500])))
+            out += [(load.DocKey(s, ik, dk), id_, bool(inferred)) for s, ik, dk, id_, inferred in rows]
         return out
+
+    def _name_issuers(self, conn: Connection, wanted: dict[load.DocKey, dict],
+                      stored: list[tuple[load.DocKey, int, bool]], named: dict[tuple[str, str], load.DocKey]) -> None:
+        """A stored document whose issuer was not named (or only inferred) takes the issuer a
+        citation in this batch names, when that is the only one named for its symbol and date
+        and it is the only such row; ``stored`` is updated to match."""
+        table = self.tables["cited_documents"]
+        for (symbol, date), target in named.items():
+            if any(key == target for key, _, _ in stored):
+                continue
+            weak = [(i, key, id_) for i, (key, id_, inferred) in enumerate(stored)
+                    if (key.symbol, key.date_key) == (symbol, date) and load.is_weak(key, inferred)]
+            if len(weak) != 1:
+                continue
+            index, _, doc_id = weak[0]
+            row = wanted[target]
+            conn.execute(table.update().where(table.c.id == doc_id).values(
+                issuer=row["issuer"], issuer_key=row["issuer_key"], issuer_inferred=False))
+            stored[index] = (target, doc_id, False)
 
     def _insert_children(self, conn: Connection, docs: list[DocumentRecord], cited: dict[str, list[dict]],
                          ids: dict, doc_ids: dict) -> None:

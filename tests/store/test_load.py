@@ -117,3 +117,41 @@ def test_unsupported_url_is_a_store_error(url):
     with pytest.raises(StoreError):
         with open_store(url):
             pass
+
+
+def _documents(url: str, symbol: str) -> list[tuple]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT issuer, issuer_inferred, mentions, reports FROM cited_documents "
+                                    "WHERE symbol = :s"), {"s": symbol}).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def test_a_citation_without_issuer_is_the_document_cited_elsewhere_with_its_issuer(db_url):
+    """"Quyết định số 436/QĐ-UBND ngày 11/6/2019;" and "... ngày 11/6/2019 của UBND tỉnh" are
+    one decision, in one report or in two, loaded in either order."""
+    named = plan("436/QĐ-UBND", "2019-06-11", "UBND tỉnh", "về công tác dân vận")
+    bare = plan("436/QĐ-UBND", "2019-06-11", None, "về công tác dân vận")
+    with open_store(db_url) as store:
+        store.save_document(make_record(report("5/BC-UBND", "UBND huyện A", "2021-12-01", [bare, named]), "r1"))
+    assert [(issuer, mentions) for issuer, _, mentions, _ in _documents(db_url, "436/QĐ-UBND")] == [("UBND tỉnh", 2)]
+
+
+@pytest.mark.parametrize("first, second", [("bare", "named"), ("named", "bare")])
+def test_the_issuer_named_in_a_later_report_is_the_same_document(db_url, first, second):
+    cites = {"named": plan("436/QĐ-UBND", "2019-06-11", "UBND tỉnh", "về dân vận"),
+             "bare": plan("436/QĐ-UBND", "2019-06-11", None, "về dân vận")}
+    with open_store(db_url) as store:
+        store.save_document(make_record(report("5/BC-UBND", "UBND huyện A", "2021-12-01", [cites[first]]), "r1"))
+        store.save_document(make_record(report("7/BC-UBND", "UBND huyện B", "2022-01-05", [cites[second]]), "r2"))
+    assert _documents(db_url, "436/QĐ-UBND") == [("UBND tỉnh", False, 2, 2)]
+
+
+def test_a_bare_citation_stays_apart_when_two_bodies_issued_that_symbol_that_day(db_url):
+    cites = [plan("96/KH-UBND", "2021-03-15", "UBND huyện Bình Minh", "về dân vận"),
+             plan("96/KH-UBND", "2021-03-15", "UBND huyện Tam Bình", "về dân vận"),
+             plan("96/KH-UBND", "2021-03-15", None, "về dân vận")]
+    with open_store(db_url) as store:
+        store.save_document(make_record(report("9/BC-SNV", "Sở Nội vụ", "2022-01-10", cites), "r"))
+    assert len(_documents(db_url, "96/KH-UBND")) == 3

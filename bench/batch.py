@@ -150,13 +150,16 @@ def run(archive: Path, out: Path, workers: int) -> dict:
         watch.count = 0
         summary = batch.run_batch(jobs, batch.FilesOnly(), workers=workers, on_outcome=watch)
     parent, child = memory.parent, memory.child
-    outside = (summary.seconds - clock.seconds) / clock.seconds if workers == 1 and clock.seconds else None
+    timed = workers == 1 and clock.seconds and summary.seconds
+    outside = summary.seconds - clock.seconds
     return {
         "workers": workers, "documents": summary.done + summary.failed, "pages": summary.pages,
         "seconds": round(summary.seconds, 1), "pages_per_s": round(summary.pages / summary.seconds, 3),
         "failed": summary.failed, "failed_files": sorted(o.job.path.name for o in summary.failures),
         # with one worker everything runs in this process, so Tesseract's share can be timed
-        "outside_tesseract_share": round(outside, 3) if outside is not None else None,
+        # time outside Tesseract as a share of the whole run, and against the time inside it
+        "outside_tesseract_share": round(outside / summary.seconds, 3) if timed else None,
+        "outside_vs_inside_tesseract": round(outside / clock.seconds, 3) if timed else None,
         "rss_parent_mb_early": round(early.get("parent", 0), 1), "rss_parent_mb_end": round(parent, 1),
         "rss_worker_mb_early": round(early.get("child", 0), 1), "rss_worker_mb_end": round(child, 1),
     }

@@ -75,16 +75,19 @@ class HashIndex:
         """
         bits = max(int(len(keys) - 1).bit_length(), 1)
         shift = np.uint64(64 - bits - FILTER_BITS)
-        fine = _hash(keys, shift)
-        order = np.argsort(fine.astype(np.uint32))  # by bucket (fine's top bits); 32-bit sorts faster
+        fine = _hash(keys, shift).astype(np.uint32)  # bits + FILTER_BITS < 32: sorts faster, half the memory
+        start = np.zeros((1 << bits) + 1, dtype=np.int32)
+        np.cumsum(np.bincount(fine >> FILTER_BITS, minlength=1 << bits), out=start[1:])
+        order = np.argsort(fine)  # by bucket (fine's top bits)
         fine = fine[order]
         marks = np.zeros(1 << (bits + FILTER_BITS - 3), dtype=np.uint8)
         if len(fine):  # set the filter bits, one OR per byte over the sorted bit indices
-            byte = fine >> 3
-            firsts = np.flatnonzero(np.diff(byte, prepend=-1))
-            marks[byte[firsts]] = np.bitwise_or.reduceat(np.left_shift(1, fine & 7).astype(np.uint8), firsts)
-        start = np.zeros((1 << bits) + 1, dtype=np.int32)
-        np.cumsum(np.bincount(fine >> FILTER_BITS, minlength=1 << bits), out=start[1:])
+            fine_bits = (fine & 7).astype(np.uint8)
+            np.left_shift(np.uint8(1), fine_bits, out=fine_bits)
+            fine >>= 3  # now the byte of each bit
+            firsts = np.concatenate(([0], np.flatnonzero(fine[1:] != fine[:-1]) + 1))
+            marks[fine[firsts]] = np.bitwise_or.reduceat(fine_bits, firsts)
+        del fine
         return cls(keys[order], start, marks, shift), order
 
     def may_hold(self, query: np.ndarray) -> np.ndarray:

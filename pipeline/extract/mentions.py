@@ -151,6 +151,11 @@ def law_word_before(skel: str, pos: int) -> TypeWord | None:
     return None
 
 
+def _is_ve(text: str, at: int) -> bool:
+    """The word at ``at`` is "về" in any case ("Về đổi mới công tác dân vận...")."""
+    return text[at : at + 2].lower() == "về" and not text[at + 2 : at + 3].isalpha()
+
+
 def _issuer_end(text: str, skel: str, start: int, joint: bool) -> int:
     """Where an issuer phrase starting at ``start`` ends.
 
@@ -161,7 +166,8 @@ def _issuer_end(text: str, skel: str, start: int, joint: bool) -> int:
     """
     for stop in _ISSUER_STOP.finditer(skel, start, start + 160):
         word_at = stop.start() + 1
-        if stop.group()[0].isspace() and not text[word_at : word_at + 1].islower():
+        capitalised = stop.group()[0].isspace() and not text[word_at : word_at + 1].islower()
+        if capitalised and not _is_ve(text, word_at):  # no body's name holds "Về": a subject starts
             continue
         if joint and stop.group() == "," and _ORGAN_AFTER_COMMA.match(text, stop.end()):
             continue

@@ -122,3 +122,12 @@ def test_damaged_type_code_folds_into_the_document_cited_elsewhere() -> None:
         ("436/QĐ-UBND", "Quyết định", 2),
         ("436/TB-UBND", "Thông báo", 1),
     ]
+
+
+def test_a_capitalised_ve_ends_the_issuer_and_starts_the_subject():
+    text = ("Căn cứ Chỉ thị số 16/CT-TTg ngày 16/5/2016 của Thủ\n"
+            "tướng Chính phủ Về đổi mới công tác dân vận của các cơ quan hành chính Nhà\n"
+            "nước và chính quyền các cấp trong tình hình mới.")
+    (citation,) = extract(text).citations
+    assert citation.issuer == "Thủ tướng Chính phủ"
+    assert citation.subject.startswith("Về đổi mới công tác dân vận")

@@ -112,25 +112,43 @@ def is_weak(key: DocKey, inferred: bool) -> bool:
     return not key.issuer_key or inferred
 
 
-def named_issuers(wanted: dict[DocKey, dict], stored: list[tuple[DocKey, int, bool]]) -> dict[tuple[str, str], DocKey]:
-    """(symbol, date) -> the one identity a citation names the issuer of, among the batch's
-    rows and the stored ones; a symbol and date with two named issuers is left out (two bodies
-    may number their documents alike)."""
-    found: dict[tuple[str, str], set[DocKey]] = {}
-    named = [key for key, row in wanted.items() if not is_weak(key, row["issuer_inferred"])]
-    named += [key for key, _, inferred in stored if not is_weak(key, inferred)]
-    for key in named:
-        if not key.symbol.startswith("~") and key.date_key:
-            found.setdefault((key.symbol, key.date_key), set()).add(key)
-    return {where: keys.pop() for where, keys in found.items() if len(keys) == 1}
+def is_complete(key: DocKey, inferred: bool) -> bool:
+    """An identity with a symbol, an issuer some citation named, and a date."""
+    return not key.symbol.startswith("~") and not is_weak(key, inferred) and bool(key.date_key)
 
 
-def issuer_aliases(wanted: dict[DocKey, dict], named: dict[tuple[str, str], DocKey]) -> dict[DocKey, DocKey]:
-    """Batch identities without a named issuer -> the named one of the same symbol and date:
-    "Quyết định số 436/QĐ-UBND ngày 11/6/2019" is the decision another sentence cites with
-    "của UBND tỉnh", not a second one."""
-    return {key: named[(key.symbol, key.date_key)] for key, row in wanted.items()
-            if is_weak(key, row["issuer_inferred"]) and (key.symbol, key.date_key) in named}
+def fits(key: DocKey, inferred: bool, target: DocKey) -> bool:
+    """``target`` may be the document that ``key`` cites with less said: the same symbol, and the
+    same issuer and date where ``key`` names them ("Kết luận 114-KL/TW của Ban Bí thư" and
+    "Kết luận số 114-KL/TW ngày 14/7/2015 của Ban Bí thư")."""
+    return (key != target and key.symbol == target.symbol
+            and (key.issuer_key == target.issuer_key or is_weak(key, inferred))
+            and (key.date_key == target.date_key or not key.date_key))
+
+
+def complete_identities(wanted: dict[DocKey, dict], stored: list[tuple[DocKey, int, bool]]) -> dict[str, list[DocKey]]:
+    """symbol -> the complete identities (see :func:`is_complete`) in the batch and the store."""
+    keys = [key for key, row in wanted.items() if is_complete(key, row["issuer_inferred"])]
+    keys += [key for key, _, inferred in stored if is_complete(key, inferred)]
+    out: dict[str, list[DocKey]] = {}
+    for key in dict.fromkeys(keys):
+        out.setdefault(key.symbol, []).append(key)
+    return out
+
+
+def identity_aliases(wanted: dict[DocKey, dict], complete: dict[str, list[DocKey]]) -> dict[DocKey, DocKey]:
+    """Batch identities that leave the issuer or the date unsaid -> the one complete identity
+    they fit: "Quyết định số 436/QĐ-UBND ngày 11/6/2019" is the decision another sentence cites
+    with "của UBND tỉnh", not a second one. Where two complete identities fit (two bodies
+    number their documents alike; a numbering restarted), the citation stays apart."""
+    out = {}
+    for key, row in wanted.items():
+        if is_complete(key, row["issuer_inferred"]):
+            continue
+        targets = [t for t in complete.get(key.symbol, ()) if fits(key, row["issuer_inferred"], t)]
+        if len(targets) == 1:
+            out[key] = targets[0]
+    return out
 
 
 def cited_rows(doc: DocumentRecord) -> list[dict]:

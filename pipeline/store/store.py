@@ -132,10 +132,10 @@ class Store:
                 wanted[load.key_of(own)] = own
                 archived[load.key_of(own)] = ids[d.sha256]
         stored = self._document_rows(conn, {k.symbol for k in wanted})
-        named = load.named_issuers(wanted, stored)
-        self._name_issuers(conn, wanted, stored, named)
+        complete = load.complete_identities(wanted, stored)
+        self._complete_stored(conn, wanted, stored, complete)
         known = {key: id_ for key, id_, _ in stored}
-        aliases = load.issuer_aliases(wanted, named)
+        aliases = load.identity_aliases(wanted, complete)
         new = [row for key, row in wanted.items() if key not in known and key not in aliases]
         if new:
             conn.execute(self.tables["cited_documents"].insert(), new)
@@ -162,24 +162,27 @@ class Store:
             out += [(load.DocKey(s, ik, dk), id_, bool(inferred)) for s, ik, dk, id_, inferred in rows]
         return out
 
-    def _name_issuers(self, conn: Connection, wanted: dict[load.DocKey, dict],
-                      stored: list[tuple[load.DocKey, int, bool]], named: dict[tuple[str, str], load.DocKey]) -> None:
-        """A stored document whose issuer was not named (or only inferred) takes the issuer a
-        citation in this batch names, when that is the only one named for its symbol and date
-        and it is the only such row; ``stored`` is updated to match."""
+    def _complete_stored(self, conn: Connection, wanted: dict[load.DocKey, dict],
+                         stored: list[tuple[load.DocKey, int, bool]], complete: dict[str, list[load.DocKey]]) -> None:
+        """A stored document cited without its issuer or date takes them from a citation in
+        this batch that names them, when it is the only stored row to fit that identity and
+        fits no other; ``stored`` is updated to match."""
         table = self.tables["cited_documents"]
-        for (symbol, date), target in named.items():
-            if any(key == target for key, _, _ in stored):
+        stored_keys = {key for key, _, _ in stored}
+        for key, row in wanted.items():
+            if not load.is_complete(key, row["issuer_inferred"]) or key in stored_keys:
                 continue
-            weak = [(i, key, id_) for i, (key, id_, inferred) in enumerate(stored)
-                    if (key.symbol, key.date_key) == (symbol, date) and load.is_weak(key, inferred)]
-            if len(weak) != 1:
+            fitting = [i for i, (old, _, inferred) in enumerate(stored) if load.fits(old, inferred, key)
+                       and not load.is_complete(old, inferred)
+                       and sum(load.fits(old, inferred, t) for t in complete.get(key.symbol, ())) == 1]
+            if len(fitting) != 1:
                 continue
-            index, _, doc_id = weak[0]
-            row = wanted[target]
+            index = fitting[0]
+            doc_id = stored[index][1]
             conn.execute(table.update().where(table.c.id == doc_id).values(
-                issuer=row["issuer"], issuer_key=row["issuer_key"], issuer_inferred=False))
-            stored[index] = (target, doc_id, False)
+                **{name: row[name] for name in ("issuer", "issuer_key", "issuer_inferred", "date", "date_key", "year")}))
+            stored[index] = (key, doc_id, False)
+            stored_keys.add(key)
 
     def _insert_children(self, conn: Connection, docs: list[DocumentRecord], cited: dict[str, list[dict]],
                          ids: dict, doc_ids: dict) -> None:

@@ -155,3 +155,22 @@ def test_a_bare_citation_stays_apart_when_two_bodies_issued_that_symbol_that_day
     with open_store(db_url) as store:
         store.save_document(make_record(report("9/BC-SNV", "Sở Nội vụ", "2022-01-10", cites), "r"))
     assert len(_documents(db_url, "96/KH-UBND")) == 3
+
+
+@pytest.mark.parametrize("order", ["dated first", "undated first"])
+def test_a_citation_without_date_is_the_dated_document_of_the_same_symbol_and_issuer(db_url, order):
+    dated = plan("114-KL/TW", "2015-07-14", "Ban Bí thư", "về công tác dân vận")
+    undated = plan("114-KL/TW", None, "Ban Bí thư", "về công tác dân vận")
+    first, second = (dated, undated) if order == "dated first" else (undated, dated)
+    with open_store(db_url) as store:
+        store.save_document(make_record(report("5/BC-UBND", "UBND huyện A", "2021-12-01", [first]), "r1"))
+        store.save_document(make_record(report("7/BC-UBND", "UBND huyện B", "2022-01-05", [second]), "r2"))
+    assert _documents(db_url, "114-KL/TW") == [("Ban Bí thư", False, 2, 2)]
+
+
+def test_a_citation_without_date_stays_apart_when_two_dated_documents_fit(db_url):
+    cites = [plan("14-KL/TW", "2016-01-05", "Ban Bí thư", "về a"), plan("14-KL/TW", "2021-07-09", "Ban Bí thư", "về b"),
+             plan("14-KL/TW", None, "Ban Bí thư", "về c")]
+    with open_store(db_url) as store:
+        store.save_document(make_record(report("9/BC-SNV", "Sở Nội vụ", "2022-01-10", cites), "r"))
+    assert len(_documents(db_url, "14-KL/TW")) == 3

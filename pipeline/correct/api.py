@@ -153,20 +153,28 @@ def decoder_settings(settings: CorrectorSettings, slots: list[Slot], lexicon: Le
     return DecoderSettings(settings.channel_weight, settings.keep_bonus, settings.beam, stripped, scale)
 
 
-def symbol_slots(lines: list[str], slots: list[Slot]) -> set[int]:
-    """Indexes of the slots that lie inside a document symbol ("16-KH/BDVHU-UBND").
+def symbol_spans(lines: list[str]) -> list[list[tuple[int, int]]]:
+    """Per line, the column spans of the document symbols on it ("16-KH/BDVHU-UBND").
 
-    The groups of a symbol are codes, not syllables: "VX" must not become "VÀ", nor "KH"
-    "KHỰ". Symbols are found as the extractor finds them, on the text as it stands.
+    Symbols are found as the extractor finds them, on the text as it stands; once per text,
+    for the hyphen joins and the candidates alike.
     """
     from pipeline.extract.symbols import find_symbols
 
-    spans: dict[int, list[tuple[int, int]]] = {}
-    for line in {s.line for s in slots}:
+    spans = []
+    for index, line in enumerate(lines):
         # a symbol cut at the line end ("số 20-" / "KH/BDVHU-UBND") is searched joined
-        carried = _carried_symbol_start(lines[line - 1]) if line > 0 else ""
-        spans[line] = [(sym.start - len(carried), sym.end - len(carried))
-                       for sym in find_symbols(carried + lines[line])]
+        carried = _carried_symbol_start(lines[index - 1]) if index > 0 else ""
+        spans.append([(sym.start - len(carried), sym.end - len(carried)) for sym in find_symbols(carried + line)])
+    return spans
+
+
+def symbol_slots(spans: list[list[tuple[int, int]]], slots: list[Slot]) -> set[int]:
+    """Indexes of the slots that lie inside a document symbol (``spans``: :func:`symbol_spans`).
+
+    The groups of a symbol are codes, not syllables: "VX" must not become "VÀ", nor "KH"
+    "KHỰ".
+    """
     return {i for i, s in enumerate(slots)
             if any(start <= s.start and s.end <= end for start, end in spans[s.line])}
 
@@ -398,12 +406,13 @@ def _without_covered(pieces: list[_Piece], removed: list[_Piece]) -> list[_Piece
                                          for r in removed)]
 
 
-def _units(models: Models, lines: list[str], paras: list[list[Slot]]) -> tuple[list[list[Slot]], dict[Slot, Join]]:
+def _units(models: Models, lines: list[str], paras: list[list[Slot]], symbols: list[list[tuple[int, int]]]
+           ) -> tuple[list[list[Slot]], dict[Slot, Join]]:
     """Sentences of the paragraphs, each hyphenated word at a line end joined into one slot."""
     units: list[list[Slot]] = []
     joins: dict[Slot, Join] = {}
     for paragraph in paras:
-        joined, found = hyphen_joins(lines, paragraph, models.generator, symbol_slots(lines, paragraph))
+        joined, found = hyphen_joins(lines, paragraph, models.generator, symbol_slots(symbols, paragraph))
         joins.update(found)
         units += sentences(joined)
     return units, joins
@@ -447,10 +456,11 @@ def correct(text: str, *, style: str = "new", models: Models | None = None) -> C
     lines = normalized.split("\n")
     paras = paragraphs(lines)
     numerals = sequence_numerals([s for paragraph in paras for s in paragraph])
-    units, joins = _units(models, lines, paras)
+    symbols = symbol_spans(lines)
+    units, joins = _units(models, lines, paras, symbols)
     slots = [s for unit in units for s in unit]
     settings = decoder_settings(models.settings, slots, models.lexicon)
-    unit_cands = [slot_candidates(models, unit, symbol_slots(lines, unit), numerals) for unit in units]
+    unit_cands = [slot_candidates(models, unit, symbol_slots(symbols, unit), numerals) for unit in units]
     unit_chosen = decode_many(models.lm, unit_cands, settings)
     joins.update(_merge_split_syllables(models, lines, units, unit_cands, unit_chosen, settings, joins))
     if models.settings.cache_weight > 0 and settings.trust < TRUSTED and not settings.marks_stripped:

@@ -143,12 +143,19 @@ def identity_aliases(wanted: dict[DocKey, dict], complete: dict[str, list[DocKey
     number their documents alike; a numbering restarted), the citation stays apart."""
     out = {}
     for key, row in wanted.items():
-        if is_complete(key, row["issuer_inferred"]):
-            continue
-        targets = [t for t in complete.get(key.symbol, ()) if fits(key, row["issuer_inferred"], t)]
-        if len(targets) == 1:
-            out[key] = targets[0]
+        target = sole_fit(key, row["issuer_inferred"], complete)
+        if target is not None:
+            out[key] = target
     return out
+
+
+def sole_fit(key: DocKey, inferred: bool, complete: dict[str, list[DocKey]]) -> DocKey | None:
+    """The one complete identity an incomplete ``key`` fits; None when it is complete itself,
+    or fits none or several."""
+    if is_complete(key, inferred):
+        return None
+    targets = [t for t in complete.get(key.symbol, ()) if fits(key, inferred, t)]
+    return targets[0] if len(targets) == 1 else None
 
 
 def cited_rows(doc: DocumentRecord) -> list[dict]:

@@ -169,20 +169,19 @@ class Store:
         fits no other; ``stored`` is updated to match."""
         table = self.tables["cited_documents"]
         stored_keys = {key for key, _, _ in stored}
-        for key, row in wanted.items():
-            if not load.is_complete(key, row["issuer_inferred"]) or key in stored_keys:
+        rows_for: dict[load.DocKey, list[int]] = {}
+        for index, (key, _, inferred) in enumerate(stored):
+            target = load.sole_fit(key, inferred, complete)
+            if target is not None and target in wanted and target not in stored_keys:
+                rows_for.setdefault(target, []).append(index)
+        for target, indexes in rows_for.items():
+            if len(indexes) != 1:
                 continue
-            fitting = [i for i, (old, _, inferred) in enumerate(stored) if load.fits(old, inferred, key)
-                       and not load.is_complete(old, inferred)
-                       and sum(load.fits(old, inferred, t) for t in complete.get(key.symbol, ())) == 1]
-            if len(fitting) != 1:
-                continue
-            index = fitting[0]
-            doc_id = stored[index][1]
+            doc_id = stored[indexes[0]][1]
+            row = wanted[target]
             conn.execute(table.update().where(table.c.id == doc_id).values(
                 **{name: row[name] for name in ("issuer", "issuer_key", "issuer_inferred", "date", "date_key", "year")}))
-            stored[index] = (key, doc_id, False)
-            stored_keys.add(key)
+            stored[indexes[0]] = (target, doc_id, False)
 
     def _insert_children(self, conn: Connection, docs: list[DocumentRecord], cited: dict[str, list[dict]],
                          ids: dict, doc_ids: dict) -> None:

@@ -205,29 +205,12 @@ class SkeletonSearch:
     def _extend(
         self, layer: dict[str, float], target: dict[str, float], cands: list[tuple[str, float]]
     ) -> None:
-        """Extend every hypothesis of ``layer`` by every segment of ``cands`` into ``target``.
-
-        ``cands`` come likeliest first, so the inner loop stops at the first extension that
-        falls :data:`BEAM_MARGIN` below the best of ``target``: that best only rises, and
-        :func:`_prune` drops everything so far below it anyway.
-        """
-        if not cands:
-            return
         prefixes = self.prefixes
-        best = max(target.values(), default=NEG_INF)
-        top_lp = cands[0][1]
         for prefix, score in layer.items():
-            if score + top_lp < best - BEAM_MARGIN:
-                continue
-            last = prefix[prefix.rfind(" ") + 1 :]
+            last = _last(prefix)
             for sigma, lp in cands:
-                value = score + lp
-                if value < best - BEAM_MARGIN:
-                    break
-                if last + sigma in prefixes and value > target.get(prefix + sigma, NEG_INF):
-                    target[prefix + sigma] = value
-                    if value > best:
-                        best = value
+                if last + sigma in prefixes and score + lp > target.get(prefix + sigma, NEG_INF):
+                    target[prefix + sigma] = score + lp
 
     def _spaces(self, layer: dict[str, float]) -> bool:
         """Add a lost space after every complete first syllable; True if any was added."""

@@ -3,6 +3,7 @@ same answers as the search they replace."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,5 @@ def test_correction_is_the_same_with_and_without_the_table(models):
     text = ("Can cu Quyet dinh s6 436/QP-UBND ngay 11/6/2019 cta UBND tinh ve viec ban hanh\n"
             "ke hoach thuc hien cong tac phong chong thien tai nam 2020 tren dia ban huyen.")
     without = CandidateGenerator(models.lm, models.lexicon, models.channel)
-    plain = correct(text, models=models.__class__(models.lm, models.lexicon, models.channel,
-                                                  models.channel_name, without, models.settings))
+    plain = correct(text, models=replace(models, generator=without))
     assert correct(text, models=models).text == plain.text

@@ -168,7 +168,6 @@ def analyse(models, pages: dict[str, list[tuple[str, str]]], n_examples: int) ->
     for page, rows in pages.items():
         ocr = "\n".join(o for o, _ in rows)
         out_lines = correct(ocr, models=models).text.split("\n")
-        page_models = models  # candidates as the corrector saw them
         for (raw_line, truth), out in zip(rows, out_lines, strict=True):
             raw, hyp, ref = syllable_tokens(raw_line), syllable_tokens(out), syllable_tokens(truth)
             ref_total += len(ref)
@@ -184,7 +183,7 @@ def analyse(models, pages: dict[str, list[tuple[str, str]]], n_examples: int) ->
                 source = partner.get(j, "") if j is not None else ""
                 note = ""
                 if source and kind not in ("lost word", "split/merge"):
-                    cands = candidate_words(page_models, _word(source))
+                    cands = candidate_words(models, _word(source))
                     if cands is not None:
                         state = "reachable" if ref[j] in cands else "unreachable"
                         reach[(kind, state)] += 1

@@ -60,12 +60,14 @@ class HashIndex:
     ``keys`` holds the keys bucket after bucket (bucket ``b`` is ``keys[start[b]:start[b+1]]``);
     values belonging to the keys are stored in the same order (see :meth:`build`). ``filter``
     has one bit per 1/16 bucket, set where a key hashes: most missing keys stop at that bit.
+    ``widest`` is the size of the largest bucket.
     """
 
     keys: np.ndarray
     start: np.ndarray
     filter: np.ndarray
     shift: np.uint64
+    widest: int
 
     @classmethod
     def build(cls, keys: np.ndarray) -> tuple[HashIndex, np.ndarray]:
@@ -76,8 +78,11 @@ class HashIndex:
         bits = max(int(len(keys) - 1).bit_length(), 1)
         shift = np.uint64(64 - bits - FILTER_BITS)
         fine = _hash(keys, shift).astype(np.uint32)  # bits + FILTER_BITS < 32: sorts faster, half the memory
+        sizes = np.bincount(fine >> FILTER_BITS, minlength=1 << bits)
+        widest = int(sizes.max())
         start = np.zeros((1 << bits) + 1, dtype=np.int32)
-        np.cumsum(np.bincount(fine >> FILTER_BITS, minlength=1 << bits), out=start[1:])
+        np.cumsum(sizes, out=start[1:])
+        del sizes
         order = np.argsort(fine)  # by bucket (fine's top bits)
         fine = fine[order]
         marks = np.zeros(1 << (bits + FILTER_BITS - 3), dtype=np.uint8)
@@ -88,7 +93,7 @@ class HashIndex:
             firsts = np.concatenate(([0], np.flatnonzero(fine[1:] != fine[:-1]) + 1))
             marks[fine[firsts]] = np.bitwise_or.reduceat(fine_bits, firsts)
         del fine
-        return cls(keys[order], start, marks, shift), order
+        return cls(keys[order], start, marks, shift, widest), order
 
     def may_hold(self, query: np.ndarray) -> np.ndarray:
         """False where ``query`` is certainly absent (true for all present keys)."""
@@ -97,21 +102,20 @@ class HashIndex:
     def find(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of ``query`` (1-D int64) in ``keys`` and whether they are there.
 
-        A query past the filter has a non-empty bucket; its keys are compared one by one.
+        A query past the filter is compared at once with the ``widest`` keys from the start of
+        its bucket, with no loop over the bucket: the keys are distinct, so a key equal to the
+        query lies in the query's bucket, and the keys read past the bucket's end never match.
         """
         pos = np.zeros(len(query), dtype=np.intp)
         hit = np.zeros(len(query), dtype=bool)
         fine = _hash(query, self.shift)
-        todo = np.flatnonzero(_test_bits(self.filter, fine))
-        fine = fine[todo] >> FILTER_BITS
-        at, end, wanted = self.start[fine], self.start[fine + 1], query[todo]
-        while len(todo):
-            found = self.keys[at] == wanted
-            pos[todo[found]] = at[found]
-            hit[todo[found]] = True
-            at += 1
-            more = np.flatnonzero(~found & (at < end))
-            todo, at, end, wanted = todo[more], at[more], end[more], wanted[more]
+        todo = np.nonzero(_test_bits(self.filter, fine))[0]
+        if len(todo):
+            at = self.start[fine[todo] >> FILTER_BITS]
+            window = at[:, None] + np.arange(self.widest)
+            same = self.keys.take(window, mode="clip") == query[todo, None]  # clip: the last bucket
+            pos[todo] = at + same.argmax(axis=1)
+            hit[todo] = same.any(axis=1)
         return pos, hit
 
 

@@ -22,13 +22,19 @@ from pipeline.correct.lm import LanguageModel
 
 @dataclass(frozen=True, slots=True)
 class _Table:
-    """Every candidate of every slot in one table; ``offset[k, t]``/``count[k, t]`` index it."""
+    """Every candidate of every slot in one table; ``offset[t, k]``/``count[t, k]`` index it.
+
+    Slot-major, so that a step reads its row ``offset[t]`` with one gather per array.
+    ``first`` is every candidate's first LM id, ``multi`` whether it has more words.
+    """
 
     ids: np.ndarray
     scores: np.ndarray
     offset: np.ndarray
     count: np.ndarray
     length: np.ndarray
+    first: np.ndarray
+    multi: np.ndarray
 
 
 def _table(segments: Sequence[Sequence[CandidateSet]], settings: DecoderSettings,
@@ -39,39 +45,40 @@ def _table(segments: Sequence[Sequence[CandidateSet]], settings: DecoderSettings
     if extra is not None:
         scores = scores + extra
     length = np.array([len(segment) for segment in segments])
-    offset = np.zeros((len(segments), int(length.max())), dtype=np.int64)
+    offset = np.zeros((int(length.max()), len(segments)), dtype=np.int64)
     count = np.zeros_like(offset)
     starts = np.cumsum([0, *sizes])
     position = 0
     for k, segment in enumerate(segments):
         n = len(segment)
-        offset[k, :n] = starts[position : position + n]
-        count[k, :n] = sizes[position : position + n]
+        offset[:n, k] = starts[position : position + n]
+        count[:n, k] = sizes[position : position + n]
         position += n
-    return _Table(ids, scores, offset, count, length)
+    multi = ids[:, 1] >= 0 if ids.shape[1] > 1 else np.zeros(len(ids), dtype=bool)
+    return _Table(ids, scores, offset, count, length, ids[:, 0].copy(), multi)
 
 
-def _prune(seg, u, v, total, beam: int) -> np.ndarray:
-    """Best path per (segment, u, v), then the ``beam`` best states of each segment."""
-    key = (seg << (2 * BITS)) | (u << BITS) | v
+def _prune(key, total, beam: int) -> np.ndarray:
+    """Best path per state ``key`` (segment, u, v), then the ``beam`` best states of each segment.
+
+    The states come out by segment, best first, equal scores in the order of their keys.
+    """
     order = np.lexsort((-total, key))
     sorted_key = key[order]
     first = np.ones(len(order), dtype=bool)
     first[1:] = sorted_key[1:] != sorted_key[:-1]
     keep = order[first]
-    by_segment = keep[np.lexsort((-total[keep], seg[keep]))]
-    segs = seg[by_segment]
-    group_start = np.ones(len(segs), dtype=bool)
-    group_start[1:] = segs[1:] != segs[:-1]
-    start_index = np.maximum.accumulate(np.where(group_start, np.arange(len(segs)), 0))
-    return by_segment[np.arange(len(segs)) - start_index < beam]
+    segs = sorted_key[first] >> (2 * BITS)  # sorted: the segments of the states below, too
+    by_segment = keep[np.lexsort((-total[keep], segs))]
+    rank = np.arange(len(segs)) - np.searchsorted(segs, segs)
+    return by_segment[rank < beam]
 
 
 FLOOR_MIN_PAIRS = 1000  # fewer pairs sort faster than the floor is found
 SPARE = 4  # readings sharing LM ids ("hoà", "hòa") lead to one state: spare pairs for them
 
 
-def _prune_fast(seg, total, rep, local, u, v, step, beam: int) -> np.ndarray:
+def _prune_fast(seg, total, rep, local, key, step, beam: int) -> np.ndarray:
     """What :func:`_prune` keeps, sorting only the pairs that can reach the beam.
 
     The best state of a segment leads, through its candidates, to different states; the
@@ -80,17 +87,17 @@ def _prune_fast(seg, total, rep, local, u, v, step, beam: int) -> np.ndarray:
     is taken ``SPARE`` pairs lower; should a segment still come out short, every pair is sorted.
     """
     if len(step) < FLOOR_MIN_PAIRS:
-        return _prune(seg[rep], u, v, step, beam)
+        return _prune(key, step, beam)
     floor = _floors(seg, total, rep, local, step, beam + SPARE)
     rows = np.nonzero(step >= floor[rep])[0]
     if len(rows) == len(step):
-        return _prune(seg[rep], u, v, step, beam)
-    keep = rows[_prune(seg[rep[rows]], u[rows], v[rows], step[rows], beam)]
+        return _prune(key, step, beam)
+    keep = rows[_prune(key[rows], step[rows], beam)]
     dropped = np.ones(len(step), dtype=bool)
     dropped[rows] = False
     short = np.bincount(seg[rep[keep]], minlength=int(seg.max()) + 1) < beam
     if short[seg[rep[dropped]]].any():
-        return _prune(seg[rep], u, v, step, beam)
+        return _prune(key, step, beam)
     return keep
 
 
@@ -129,12 +136,15 @@ def decode_many(lm: LanguageModel, segments: Sequence[Sequence[CandidateSet]],
     total = np.zeros(len(segments))
     history: list[tuple[np.ndarray, np.ndarray]] = []
     ends: dict[int, tuple[int, int]] = {}
+    closing = set((table.length - 1).tolist())
     for t in range(int(table.length.max())):
-        rep, local, step, nu, nv = _expand(lm, table, t, seg, u, v, total)
-        keep = _prune_fast(seg, total, rep, local, nu, nv, step, settings.beam)
+        rep, local, step, key = _expand(lm, table, t, seg, u, v, total)
+        keep = _prune_fast(seg, total, rep, local, key, step, settings.beam)
         history.append((rep[keep], local[keep]))
-        seg, u, v, total = seg[rep][keep], nu[keep], nv[keep], step[keep]
-        seg, u, v, total = _finish(lm, table, t, seg, u, v, total, ends, history)
+        key, total = key[keep], step[keep]
+        seg, u, v = key >> (2 * BITS), (key >> BITS) & MASK, key & MASK
+        if t in closing:
+            seg, u, v, total = _finish(lm, table, t, seg, u, v, total, ends, history)
     positions = [i for i, entry in enumerate(history) if not isinstance(entry[0], str)]
     return [_backtrack(history, positions, *ends[k]) for k in range(len(segments))]
 
@@ -146,36 +156,38 @@ def _pairs(n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _expand(lm: LanguageModel, table: _Table, t: int, seg, u, v, total):
-    """Every (state, candidate of slot t) pair: its state, candidate, path score, new state (u, v).
+    """Every (state, candidate of slot t) pair: its state, candidate, path score, new state key.
 
     Only the first word's trigram depends on the whole state (u v); its backoff parts and the
     later words of a candidate depend on v alone, so they are scored once per (segment, v)
-    group of states: a beam of 8 states has about 3 distinct v.
+    group of states: a beam of 8 states has about 3 distinct v. The new state's key
+    (segment, u, v) is also made once per group and candidate.
     """
-    rep, local = _pairs(table.count[seg, t])
-    rows = table.offset[seg[rep], t] + local
     groups, group_of = np.unique((seg << BITS) | v, return_inverse=True)
     g_seg, g_v = groups >> BITS, groups & MASK
-    g_n = table.count[g_seg, t]
-    g_rep, g_local = _pairs(g_n)
-    g_rows = table.offset[g_seg[g_rep], t] + g_local
-    first = table.ids[g_rows, 0]
-    weight, bigram = lm.backoff_parts(u, v, g_v[g_rep], first)
-    g_u, g_last, later = _later_words(lm, table.ids, g_rows, g_v[g_rep], first)
-    in_group = (np.cumsum(g_n) - g_n)[group_of[rep]] + local
+    g_n = table.count[t][g_seg]
+    g_start = np.cumsum(g_n) - g_n
+    g_rows = np.repeat(table.offset[t][g_seg] - g_start, g_n) + np.arange(g_start[-1] + g_n[-1])
+    after = np.repeat(g_v, g_n)  # the v each group candidate follows
+    first = table.first[g_rows]
+    weight, bigram = lm.backoff_parts(u, v, after, first)
+    g_u, g_last, later = _later_words(lm, table, g_rows, after, first)
+    g_key = np.repeat(g_seg << (2 * BITS), g_n) | (g_u << BITS) | g_last
+    rep, local = _pairs(g_n[group_of])
+    in_group = np.repeat(g_start[group_of], g_n[group_of]) + local
     backoff = weight[rep] + bigram[in_group]
-    lp = lm.with_trigrams(u[rep], v[rep], table.ids[rows, 0], backoff)
-    step = total[rep] + table.scores[rows] + lp + later[in_group]  # the order of decode's sums
-    return rep, local, step, g_u[in_group], g_last[in_group]
+    lp = lm.trigram_logprob(((u << (2 * BITS)) | (v << BITS))[rep] | first[in_group], backoff)
+    step = total[rep] + table.scores[g_rows[in_group]] + lp + later[in_group]  # the order of decode's sums
+    return rep, local, step, g_key[in_group]
 
 
-def _later_words(lm: LanguageModel, ids: np.ndarray, rows: np.ndarray, v: np.ndarray, first: np.ndarray):
+def _later_words(lm: LanguageModel, table: _Table, rows: np.ndarray, v: np.ndarray, first: np.ndarray):
     """Final (u, v) and LM score of the words after the first of candidates ``rows`` after v."""
     u, last, later = v.copy(), first.copy(), np.zeros(len(rows))
-    multi = np.nonzero(ids[rows, 1] >= 0)[0] if ids.shape[1] > 1 else np.zeros(0, dtype=np.intp)
+    multi = np.nonzero(table.multi[rows])[0]
     if len(multi):
         u[multi], last[multi], later[multi] = _advance(lm, v[multi], first[multi], later[multi],
-                                                       ids[:, 1:], rows[multi])
+                                                       table.ids[:, 1:], rows[multi])
     return u, last, later
 
 

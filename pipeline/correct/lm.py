@@ -213,7 +213,11 @@ class LanguageModel:
         ``backoff`` must be context_weight(u, v) + bigram_logprob(v, w); callers that score
         many words after few contexts compute those parts once per context.
         """
-        tri, hit = self.tri.find((u << (2 * BITS)) | (v << BITS) | w)
+        return self.trigram_logprob((u << (2 * BITS)) | (v << BITS) | w, backoff)
+
+    def trigram_logprob(self, keys: np.ndarray, backoff: np.ndarray) -> np.ndarray:
+        """:meth:`with_trigrams` of the trigrams packed in ``keys`` (u << 42 | v << 21 | w)."""
+        tri, hit = self.tri.find(keys)
         out = backoff.astype(np.float64)
         out[hit] = self.tri_lp[tri[hit]]
         return out

@@ -97,7 +97,7 @@ class HashIndex:
 
     def may_hold(self, query: np.ndarray) -> np.ndarray:
         """False where ``query`` is certainly absent (true for all present keys)."""
-        return _test_bits(self.filter, _hash(query, self.shift))
+        return _bits(self.filter, _hash(query, self.shift)) == 1
 
     def find(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of ``query`` (1-D int64) in ``keys`` and whether they are there.
@@ -109,13 +109,14 @@ class HashIndex:
         pos = np.zeros(len(query), dtype=np.intp)
         hit = np.zeros(len(query), dtype=bool)
         fine = _hash(query, self.shift)
-        todo = np.nonzero(_test_bits(self.filter, fine))[0]
+        todo = np.nonzero(_bits(self.filter, fine))[0]
         if len(todo):
             at = self.start[fine[todo] >> FILTER_BITS]
-            window = at[:, None] + np.arange(self.widest)
-            same = self.keys.take(window, mode="clip") == query[todo, None]  # clip: the last bucket
-            pos[todo] = at + same.argmax(axis=1)
-            hit[todo] = same.any(axis=1)
+            wanted = query[todo]
+            window = self.keys.take(at[:, None] + np.arange(self.widest), mode="clip")  # clip: the last bucket
+            found = at + (window == wanted[:, None]).argmax(axis=1)  # no match: argmax 0
+            pos[todo] = found
+            hit[todo] = self.keys[found] == wanted
         return pos, hit
 
 
@@ -124,12 +125,9 @@ def _hash(keys: np.ndarray, shift: np.uint64) -> np.ndarray:
     return ((keys.view(np.uint64) * _GOLDEN) >> shift).astype(np.intp)
 
 
-_BIT = np.left_shift(1, np.arange(8)).astype(np.uint8)
-
-
-def _test_bits(bits: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """Bit ``index`` of a little-endian packed bit array."""
-    return (bits[index >> 3] & _BIT[index & 7]) != 0
+def _bits(bits: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Bit ``index`` of a little-endian packed bit array, as 0 or 1 (shifts: fewer calls than a mask table)."""
+    return (bits[index >> 3] >> (index & 7)) & 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from pipeline.correct.api import decoder_settings, slot_candidates
-from pipeline.correct.batch_decoder import decode_many
+from pipeline.correct.batch_decoder import FLOOR_MIN_PAIRS, _pairs, _prune, _prune_fast, decode_many
 from pipeline.correct.candidates import Candidate, CandidateSet
 from pipeline.correct.decoder import DecoderSettings, decode
+from pipeline.correct.kneser_ney import BITS
 from pipeline.correct.segment import paragraphs, sentences
 
 TEXTS = [
@@ -76,3 +77,54 @@ def test_batch_equals_one_by_one_on_random_lattices(models, seed: int, vocab: in
     segments = _random_sets(seed, vocab, [1, 5, 17, 30])
     settings = DecoderSettings(beam=8)
     assert decode_many(models.lm, segments, settings) == [decode(models.lm, s, settings) for s in segments]
+
+
+def _plain_prune(key: np.ndarray, total: np.ndarray, beam: int) -> list[int]:
+    """What _prune must keep, written plainly: the best pair per key (the first on ties), then
+    per segment the ``beam`` best, ordered by segment, score (best first) and key."""
+    best: dict[int, int] = {}
+    for i, k in enumerate(key.tolist()):
+        if k not in best or total[i] > total[best[k]]:
+            best[k] = i
+    ranked = sorted(best.values(), key=lambda i: (key[i] >> (2 * BITS), -total[i], key[i]))
+    taken: dict[int, int] = {}
+    out = []
+    for i in ranked:
+        segment = int(key[i] >> (2 * BITS))
+        taken[segment] = taken.get(segment, 0) + 1
+        if taken[segment] <= beam:
+            out.append(i)
+    return out
+
+
+def _random_step(seed: int, segments: int, words: int):
+    """States of a step and all their (state, candidate) pairs, with many equal scores and
+    candidates sharing words (``words`` distinct ids), as _prune_fast receives them."""
+    rng = np.random.default_rng(seed)
+    states = rng.integers(1, 9, segments)
+    seg = np.repeat(np.arange(segments), states)
+    total = rng.integers(-40, 0, len(seg)) / 4.0
+    v = rng.integers(0, words, len(seg))
+    count = rng.integers(1, 40, segments)[seg]
+    rep, local = _pairs(count)
+    w = rng.integers(0, words, len(rep))
+    key = (seg[rep] << (2 * BITS)) | (v[rep] << BITS) | w
+    step = total[rep] + rng.integers(-30, 0, len(rep)) / 4.0
+    return seg, total, rep, local, key, step
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("words", [3, 30, 3000])
+def test_prune_keeps_the_plain_best_states(seed: int, words: int) -> None:
+    _, _, _, _, key, step = _random_step(seed, 12, words)
+    for beam in (1, 3, 8):
+        assert _prune(key, step, beam).tolist() == _plain_prune(key, step, beam)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("words", [3, 30, 3000])
+def test_prune_fast_equals_prune(seed: int, words: int) -> None:
+    seg, total, rep, local, key, step = _random_step(seed, 80, words)
+    assert len(step) >= FLOOR_MIN_PAIRS  # the floor is used
+    for beam in (1, 3, 8):
+        assert np.array_equal(_prune_fast(seg, total, rep, local, key, step, beam), _prune(key, step, beam))

@@ -8,9 +8,10 @@
     scripts/make_pairs.py); (d) held-out corpus lines that are already correct (share of
     syllables unchanged); (e) plain Tesseract ``vie`` OCR of the same pages, by scan condition,
     and (e2) vanthu's own OCR stage on them (``make_pairs.py --engines vanthu``);
-    speed in syllables per CPU second after loading, on held-out text the models have not seen
-    (a first pass with fresh models, with and without the precomputed readings table, then the
-    best of 3 warm passes), for text stripped of marks and for eng and vie OCR pages;
+    speed in syllables per CPU second after loading, on held-out pages the models have not seen
+    (fresh models: all pages as one text, with and without the precomputed readings table, and
+    page by page; then the best of 3 warm passes), for text stripped of marks and for eng, vie
+    and vanthu OCR pages;
 (f) held-out lines with 5% of their words cut by a stray space, (g) with the last word of 30%
     of them hyphenated across the line end (the reference has the word whole).
 """
@@ -139,20 +140,32 @@ def _fresh(settings, extra: dict, readings: bool):
     return models
 
 
-def speed(settings, extra: dict, texts: dict[str, str], warm_runs: int = 3) -> dict[str, dict]:
+def speed(settings, extra: dict, texts: dict[str, list[str]], warm_runs: int = 3) -> dict[str, dict]:
     """Syllables per CPU second (process time: the machine is shared) on text the models have
-    not seen, per kind of text: first pass with fresh models (as a document's first page), with
-    and without the precomputed readings, then the best of ``warm_runs`` more passes (every
-    cache filled; other processes only ever slow a run down)."""
+    not seen, per kind of text given as pages:
+
+    - ``first_without_readings`` / ``first``: all pages as one text, one call, fresh models
+      (every cache empty), without and with the precomputed readings;
+    - ``pages``: fresh models, one call per page, as a batch worker that starts on one-page
+      documents (its caches fill as it goes);
+    - ``warm``: the best of ``warm_runs`` more calls on the whole text (every cache filled;
+      other processes only ever slow a run down).
+    """
     out = {}
-    for name, text in texts.items():
+    for name, pages in texts.items():
+        text = "\n\n".join(pages)
         n = len(syllable_tokens(text))
-        row = {"syllables": n}
+        row = {"syllables": n, "pages": len(pages)}
         for label, readings in (("first_without_readings", False), ("first", True)):
             models = _fresh(settings, extra, readings)
             start = time.process_time()
             correct(text, models=models)
             row[label] = round(n / (time.process_time() - start))
+        models = _fresh(settings, extra, True)
+        start = time.process_time()
+        for page in pages:
+            correct(page, models=models)
+        row["page_by_page"] = round(n / (time.process_time() - start))
         warm = float("inf")
         for _ in range(warm_runs):
             start = time.process_time()
@@ -164,16 +177,25 @@ def speed(settings, extra: dict, texts: dict[str, str], warm_runs: int = 3) -> d
     return out
 
 
-def speed_texts(lines: int, pairs_dir: Path) -> dict[str, str]:
-    """Held-out text for the speed figures: corpus lines that (b) and (d) do not use, stripped
-    of marks, and the held-out OCR pages (measured before (c) and (e) read them)."""
+def speed_texts(lines: int, pairs_dir: Path, page_syllables: int = 500) -> dict[str, list[str]]:
+    """Held-out pages for the speed figures: corpus lines that (b) and (d) do not use, stripped
+    of marks and grouped into pages of about ``page_syllables``, and the held-out OCR pages
+    (measured before (c), (e) and (e2) read them)."""
     seen = set(heldout_lines(lines))
-    unseen = [line for line in heldout_lines(2 * lines) if line not in seen]
-    texts = {"marks stripped": "\n".join(strip_diacritics(line) for line in unseen)}
-    for engine in ("eng", "vie"):
+    unseen = [strip_diacritics(line) for line in heldout_lines(2 * lines) if line not in seen]
+    pages: list[list[str]] = [[]]
+    size = 0
+    for line in unseen:
+        if size >= page_syllables:
+            pages.append([])
+            size = 0
+        pages[-1].append(line)
+        size += len(line.split())
+    texts = {"marks stripped": ["\n".join(page) for page in pages if page]}
+    for engine in ("eng", "vie", "vanthu"):
         path = pairs_dir / f"heldout-{engine}.tsv"
         if path.exists():
-            texts[f"{engine} OCR"] = "\n\n".join(ocr for ocr, _ in read_pairs(path).values())
+            texts[f"{engine} OCR"] = [ocr for ocr, _ in read_pairs(path).values()]
     return texts
 
 
@@ -218,10 +240,12 @@ def main() -> None:
         print(f"{row['set']:<48} n={row['syllables']:>6}  raw {row['raw']:.2%}  corrected {row['corrected']:.2%}")
     print(f"channel: {result['channel']}; readings: {result['readings']}; load {result['load_s']} s")
     if speeds:
-        print("syllables per CPU second   first page (no readings table)   first page   warm   [ratio]")
+        print("syllables per CPU second, fresh models: whole text without the readings table, with it;"
+              " page by page; then warm")
     for name, row in speeds.items():
-        print(f"  {name:<15} n={row['syllables']:>6}  {row['first_without_readings']:>12,}  {row['first']:>18,}"
-              f"  {row['warm']:>8,}   [{row['first'] / row['first_without_readings']:.2f}x]")
+        print(f"  {name:<15} n={row['syllables']:>6} ({row['pages']} pages)  {row['first_without_readings']:>7,}"
+              f"  {row['first']:>7,}  {row['page_by_page']:>7,}  {row['warm']:>7,}"
+              f"   [table {row['first'] / row['first_without_readings']:.2f}x]")
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
 

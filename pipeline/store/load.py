@@ -117,12 +117,19 @@ def is_complete(key: DocKey, inferred: bool) -> bool:
     return not key.symbol.startswith("~") and not is_weak(key, inferred) and bool(key.date_key)
 
 
+def issuer_within(short: str, long: str) -> bool:
+    """Issuer key ``short`` names the body of ``long`` in the same words or fewer, cut at the end:
+    "Ban Chấp hành Trung ương" and "Ban Chấp hành Trung ương Đảng khoá XI" (a term or a party
+    said or not)."""
+    return long == short or long.startswith(short + " ")
+
+
 def fits(key: DocKey, inferred: bool, target: DocKey) -> bool:
-    """``target`` may be the document that ``key`` cites with less said: the same symbol, and the
-    same issuer and date where ``key`` names them ("Kết luận 114-KL/TW của Ban Bí thư" and
-    "Kết luận số 114-KL/TW ngày 14/7/2015 của Ban Bí thư")."""
+    """``target`` may be the document that ``key`` cites with less said: the same symbol, the
+    same date where ``key`` names one, and the issuer unsaid or said in fewer words ("Kết luận
+    114-KL/TW của Ban Bí thư" and "Kết luận số 114-KL/TW ngày 14/7/2015 của Ban Bí thư")."""
     return (key != target and key.symbol == target.symbol
-            and (key.issuer_key == target.issuer_key or is_weak(key, inferred))
+            and (is_weak(key, inferred) or issuer_within(key.issuer_key, target.issuer_key))
             and (key.date_key == target.date_key or not key.date_key))
 
 
@@ -137,7 +144,7 @@ def complete_identities(wanted: dict[DocKey, dict], stored: list[tuple[DocKey, i
 
 
 def identity_aliases(wanted: dict[DocKey, dict], complete: dict[str, list[DocKey]]) -> dict[DocKey, DocKey]:
-    """Batch identities that leave the issuer or the date unsaid -> the one complete identity
+    """Batch identities that say less than a complete one -> the one most complete identity
     they fit: "Quyết định số 436/QĐ-UBND ngày 11/6/2019" is the decision another sentence cites
     with "của UBND tỉnh", not a second one. Where two complete identities fit (two bodies
     number their documents alike; a numbering restarted), the citation stays apart."""
@@ -150,12 +157,11 @@ def identity_aliases(wanted: dict[DocKey, dict], complete: dict[str, list[DocKey
 
 
 def sole_fit(key: DocKey, inferred: bool, complete: dict[str, list[DocKey]]) -> DocKey | None:
-    """The one complete identity an incomplete ``key`` fits; None when it is complete itself,
-    or fits none or several."""
-    if is_complete(key, inferred):
-        return None
+    """The one most complete identity that ``key`` fits (those it fits may name one body in
+    more and more words: the fullest is taken); None when it fits none, or several documents."""
     targets = [t for t in complete.get(key.symbol, ()) if fits(key, inferred, t)]
-    return targets[0] if len(targets) == 1 else None
+    fullest = [t for t in targets if not any(fits(t, False, other) for other in targets)]
+    return fullest[0] if len(fullest) == 1 else None
 
 
 def cited_rows(doc: DocumentRecord) -> list[dict]:

@@ -174,3 +174,30 @@ def test_a_citation_without_date_stays_apart_when_two_dated_documents_fit(db_url
     with open_store(db_url) as store:
         store.save_document(make_record(report("9/BC-SNV", "Sở Nội vụ", "2022-01-10", cites), "r"))
     assert len(_documents(db_url, "14-KL/TW")) == 3
+
+
+@pytest.mark.parametrize("order", ["short first", "full first", "one report"])
+def test_an_issuer_said_in_fewer_words_is_the_same_document(db_url, order):
+    """"Nghị quyết số 25-NQ/TW ngày 03/6/2013 của Ban Chấp hành Trung ương" and "... của Ban
+    Chấp hành Trung ương Đảng khoá XI" are one resolution; the fuller name is kept."""
+    short = plan("25-NQ/TW", "2013-06-03", "Ban Chấp hành Trung ương", "về công tác dân vận")
+    party = plan("25-NQ/TW", "2013-06-03", "Ban Chấp hành Trung ương Đảng", "về công tác dân vận")
+    full = plan("25-NQ/TW", "2013-06-03", "Ban Chấp hành Trung ương Đảng khoá XI", "về công tác dân vận")
+    with open_store(db_url) as store:
+        if order == "one report":
+            store.save_document(make_record(report("5/BC-UBND", "UBND huyện A", "2021-12-01", [short, full, party]), "r1"))
+        else:
+            first, second = ([short, party], [full]) if order == "short first" else ([full], [party, short])
+            store.save_document(make_record(report("5/BC-UBND", "UBND huyện A", "2021-12-01", first), "r1"))
+            store.save_document(make_record(report("7/BC-UBND", "UBND huyện B", "2022-01-05", second), "r2"))
+    rows = _documents(db_url, "25-NQ/TW")
+    assert [(issuer, mentions) for issuer, _, mentions, _ in rows] == [("Ban Chấp hành Trung ương Đảng khoá XI", 3)]
+
+
+def test_issuers_that_are_not_one_name_cut_short_stay_apart(db_url):
+    cites = [plan("12/KH-UBND", "2021-03-15", "UBND huyện Bình", "về dân vận"),
+             plan("12/KH-UBND", "2021-03-15", "UBND huyện Bình Minh", "về dân vận"),
+             plan("12/KH-UBND", "2021-03-15", "UBND huyện Bình Tân", "về dân vận")]
+    with open_store(db_url) as store:
+        store.save_document(make_record(report("9/BC-SNV", "Sở Nội vụ", "2022-01-10", cites), "r"))
+    assert len(_documents(db_url, "12/KH-UBND")) == 3

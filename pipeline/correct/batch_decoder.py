@@ -2,7 +2,8 @@
 
 Step t advances slot t of every segment still running with the same few numpy calls, so the
 per-call overhead is paid once per step rather than once per slot: a page of 20 sentences
-costs about as many numpy calls as its longest sentence. States carry their segment id, are
+costs about as many numpy calls as its longest sentence, or rather its longest piece: sentences
+are cut where every path is in one state (after "11/6/2019 ;"). States carry their segment id, are
 recombined per (segment, last two ids) and pruned to ``beam`` per segment. The result is the
 same as :func:`pipeline.correct.decoder.decode` run on each segment alone.
 """
@@ -126,13 +127,63 @@ def decode_many(lm: LanguageModel, segments: Sequence[Sequence[CandidateSet]],
 
     ``extra``: optional scores added to every candidate, in the order of all candidates of
     all slots of all segments (the document cache of ``api``).
+
+    A segment is decoded in pieces, side by side, cut after each slot where every path is in
+    the same state (see :func:`_pieces`): the beam recombines into that one state there, so
+    the pieces choose what the whole would, and the lockstep takes as many steps as the
+    longest piece rather than the longest sentence.
     """
     if not segments:
         return []
+    pieces = [piece for segment in segments for piece in _pieces(segment, lm)]
+    chosen = _decode_pieces(lm, [p.slots for p in pieces], np.array([p.u for p in pieces], dtype=np.int64),
+                            np.array([p.v for p in pieces], dtype=np.int64), settings, extra)
+    out: list[list[int]] = []
+    for piece, picks in zip(pieces, chosen, strict=True):
+        if piece.first:
+            out.append([])
+        out[-1].extend(picks)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """Slots of a segment decoded from state (u, v); ``first``: the segment's first piece."""
+
+    slots: Sequence[CandidateSet]
+    u: int
+    v: int
+    first: bool
+
+
+def _pieces(segment: Sequence[CandidateSet], lm: LanguageModel) -> list[_Piece]:
+    """``segment`` cut after each slot whose state is certain: its single reading has two or
+    more LM ids, or it and the slot before it have a single reading each ("11/6/2019 ;")."""
+    out = []
+    start, u, v = 0, lm.eos, lm.bos
+    for i in range(len(segment) - 1):
+        if len(segment[i]) != 1:
+            continue
+        ids = segment[i].ids[0]
+        ids = ids[ids >= 0]
+        if len(ids) >= 2:
+            state = int(ids[-2]), int(ids[-1])
+        elif i > start and len(segment[i - 1]) == 1:
+            before = segment[i - 1].ids[0]
+            state = int(before[before >= 0][-1]), int(ids[-1])
+        else:
+            continue
+        out.append(_Piece(segment[start : i + 1], u, v, start == 0))
+        start, (u, v) = i + 1, state
+    out.append(_Piece(segment[start:], u, v, start == 0))
+    return out
+
+
+def _decode_pieces(lm: LanguageModel, segments: Sequence[Sequence[CandidateSet]], u: np.ndarray, v: np.ndarray,
+                   settings: DecoderSettings, extra: np.ndarray | None) -> list[list[int]]:
+    """The lockstep beam over ``segments``, each starting from its state (u, v)."""
     table = _table(segments, settings, extra)
     seg = np.arange(len(segments), dtype=np.int64)
-    u = np.full(len(segments), lm.eos, dtype=np.int64)
-    v = np.full(len(segments), lm.bos, dtype=np.int64)
     total = np.zeros(len(segments))
     history: list[tuple[np.ndarray, np.ndarray]] = []
     ends: dict[int, tuple[int, int]] = {}

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pipeline.correct.api import decoder_settings, slot_candidates
-from pipeline.correct.batch_decoder import FLOOR_MIN_PAIRS, _pairs, _prune, _prune_fast, decode_many
+from pipeline.correct.batch_decoder import FLOOR_MIN_PAIRS, _pairs, _pieces, _prune, _prune_fast, decode_many
 from pipeline.correct.candidates import Candidate, CandidateSet
 from pipeline.correct.decoder import DecoderSettings, decode
 from pipeline.correct.kneser_ney import BITS
@@ -56,14 +56,15 @@ def test_channel_scores_stay_finite(models) -> None:
     assert np.isfinite(cands.channel).all() and len(cands) > 1
 
 
-def _random_sets(seed: int, vocab: int, lengths: list[int]) -> list[list[CandidateSet]]:
-    """Segments of random candidate sets, many readings sharing LM ids (recombined states)."""
+def _random_sets(seed: int, vocab: int, lengths: list[int], single: float = 0.0) -> list[list[CandidateSet]]:
+    """Segments of random candidate sets, many readings sharing LM ids (recombined states);
+    a share ``single`` of the slots have one reading (as numbers and punctuation do)."""
     rng = np.random.default_rng(seed)
     segments = []
     for length in lengths:
         slots = []
         for _ in range(length):
-            n = int(rng.integers(1, 40))
+            n = 1 if rng.random() < single else int(rng.integers(1, 40))
             items = tuple(Candidate((f"w{i}",), tuple(int(x) for x in rng.integers(3, vocab, rng.integers(1, 3))),
                                     float(rng.normal(0, 3)), i == 0) for i in range(n))
             slots.append(CandidateSet.of(items))
@@ -128,3 +129,23 @@ def test_prune_fast_equals_prune(seed: int, words: int) -> None:
     assert len(step) >= FLOOR_MIN_PAIRS  # the floor is used
     for beam in (1, 3, 8):
         assert np.array_equal(_prune_fast(seg, total, rep, local, key, step, beam), _prune(key, step, beam))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_segments_cut_where_the_state_is_certain_decode_as_a_whole(models, seed: int) -> None:
+    """Pieces cut after one-reading slots (two LM ids, or two such slots in a row) are decoded
+    side by side from the state there; the choices are those of the whole segment."""
+    segments = _random_sets(seed, 2000, [3, 25, 60], single=0.4)
+    assert sum(len(_pieces(s, models.lm)) for s in segments) > len(segments) + 3  # the cuts are exercised
+    for beam in (1, 8):
+        settings = DecoderSettings(beam=beam)
+        assert decode_many(models.lm, segments, settings) == [decode(models.lm, s, settings) for s in segments]
+
+
+def test_pieces_start_from_the_state_after_the_cut(models) -> None:
+    one = CandidateSet.of((Candidate(("2019",), (7,), 0.0, True),))
+    two_ids = CandidateSet.of((Candidate(("m3",), (8, 9), 0.0, True),))
+    many = CandidateSet.of(tuple(Candidate((f"w{i}",), (10 + i,), 0.0, i == 0) for i in range(3)))
+    pieces = _pieces([many, one, one, many, two_ids, many, one], models.lm)
+    assert [(len(p.slots), p.u, p.v, p.first) for p in pieces] == [
+        (3, models.lm.eos, models.lm.bos, True), (2, 7, 7, False), (2, 8, 9, False)]

@@ -10,7 +10,8 @@ pay for it (see ``pipeline/correct/readings.py``):
   (``build/token-counts.tsv.gz``, written by ``scripts/build_models.py``): clean text;
 - the ``--skeletons`` most frequent skeletons of those tokens: text that lost its marks;
 - the OCR tokens seen at least ``--ocr-min`` times on the synthetic training pages
-  (``build/pairs/train-{eng,vie}.tsv``, ``scripts/make_pairs.py``): damaged text.
+  (``build/pairs/train-{eng,vie}.tsv``, ``scripts/make_pairs.py``): damaged text;
+- every number of one or two digits, for the words OCR may have read as digits ("6": "có").
 
 No held-out text is used. The result is exactly what the search returns for those tokens with
 the models in ``models/`` now; the file records their fingerprint, and the corrector ignores
@@ -37,7 +38,8 @@ from pipeline.correct.readings import models_fingerprint, save_readings  # noqa:
 from pipeline.correct.segment import line_slots, normalize_input  # noqa: E402
 from pipeline.paths import DICTIONARIES_DIR, MODELS_DIR  # noqa: E402
 
-SCRIPT_VERSION = "build_readings/1"
+SCRIPT_VERSION = "build_readings/2"  # 2: the word readings of one- and two-digit numbers too
+NUMBER_KEYS = [str(n) for n in range(10)] + [f"{n:02d}" for n in range(100)]
 COUNTS = ROOT / "build" / "token-counts.tsv.gz"
 PAIRS = ROOT / "build" / "pairs"
 
@@ -105,6 +107,8 @@ def main() -> None:
         entries[token] = generator.rank_readings(token)
         if n % 5000 == 0:
             print(f"{n:,}/{len(tokens):,} tokens, {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    for digits in NUMBER_KEYS:  # no observed key is all digits: they cannot collide
+        entries[digits] = generator.number_readings(digits)
     lm_path = newest(MODELS_DIR, "lm-trigram-*.npz")
     channel_path = MODELS_DIR / models.channel_name
     out = MODELS_DIR / f"readings-{dt.date.today():%Y-%m-%d}.npz"

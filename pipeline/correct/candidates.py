@@ -221,7 +221,8 @@ class CandidateGenerator:
         self._observed_skeleton = skeleton(lower)
         scored = self._single_words(lower)
         scored.update(self._splits(lower))
-        ranked = sorted(scored.items(), key=lambda kv: -(kv[1] + PRIOR_WEIGHT * self._prior(kv[0][0])))
+        # equal scores by words: the candidates come from sets, whose order changes between runs
+        ranked = sorted(scored.items(), key=lambda kv: (-(kv[1] + PRIOR_WEIGHT * self._prior(kv[0][0])), kv[0]))
         if ranked:
             floor = ranked[0][1] + PRIOR_WEIGHT * self._prior(ranked[0][0][0]) - MAX_SCORE_GAP
             ranked = [kv for kv in ranked if kv[1] + PRIOR_WEIGHT * self._prior(kv[0][0]) >= floor]
@@ -232,11 +233,19 @@ class CandidateGenerator:
         number = Candidate((digits,), (self.lm.id_of(NUM),), self.channel.logprob(digits, digits), True)
         if len(digits) > 2:
             return (number,)
+        ranked = self.readings.get(digits) if self.readings is not None else None
+        if ranked is None:
+            ranked = self.number_readings(digits)
         self._observed_skeleton = digits
+        return (number, *(self._candidate(words, score, False) for words, score in ranked))
+
+    def number_readings(self, digits: str) -> list[tuple[tuple[str, ...], float]]:
+        """The words OCR may have read as these one or two digits, with their channel scores,
+        best first (equal scores by word); precomputed with the other readings."""
         words = {w for sk, _ in self.channel.rewrites(digits, limit=10) if sk.isalpha()
                  for w in self.lexicon.words_for(sk)}
-        scored = sorted(((w, self.channel.logprob(digits, w)) for w in words), key=lambda kv: -kv[1])
-        return (number, *(self._candidate((w,), score, False) for w, score in scored[:MAX_CANDIDATES]))
+        scored = sorted(((w, self.channel.logprob(digits, w)) for w in words), key=lambda kv: (-kv[1], kv[0]))
+        return [((w,), score) for w, score in scored[:MAX_CANDIDATES]]
 
     def _candidate(self, words: tuple[str, ...], score: float, identity: bool) -> Candidate:
         """A candidate; words the LM only knows as <unk> pay for sharing its probability."""

@@ -221,11 +221,12 @@ class CandidateGenerator:
         self._observed_skeleton = skeleton(lower)
         scored = self._single_words(lower)
         scored.update(self._splits(lower))
-        # equal scores by words: the candidates come from sets, whose order changes between runs
-        ranked = sorted(scored.items(), key=lambda kv: (-(kv[1] + PRIOR_WEIGHT * self._prior(kv[0][0])), kv[0]))
+        total = {words: score + PRIOR_WEIGHT * self._prior(words[0]) for words, score in scored.items()}
+        # equal totals by words: the candidates come from sets, whose order changes between runs
+        ranked = sorted(scored.items(), key=lambda kv: (-total[kv[0]], kv[0]))
         if ranked:
-            floor = ranked[0][1] + PRIOR_WEIGHT * self._prior(ranked[0][0][0]) - MAX_SCORE_GAP
-            ranked = [kv for kv in ranked if kv[1] + PRIOR_WEIGHT * self._prior(kv[0][0]) >= floor]
+            floor = total[ranked[0][0]] - MAX_SCORE_GAP
+            ranked = [kv for kv in ranked if total[kv[0]] >= floor]
         return ranked[:MAX_CANDIDATES]
 
     def _number(self, digits: str) -> tuple[Candidate, ...]:

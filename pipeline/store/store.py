@@ -164,9 +164,9 @@ class Store:
 
     def _complete_stored(self, conn: Connection, wanted: dict[load.DocKey, dict],
                          stored: list[tuple[load.DocKey, int, bool]], complete: dict[str, list[load.DocKey]]) -> None:
-        """A stored document cited without its issuer or date takes them from a citation in
-        this batch that names them, when it is the only stored row to fit that identity and
-        fits no other; ``stored`` is updated to match."""
+        """A stored document cited without its issuer or date, or with its issuer in fewer
+        words, takes them from a citation in this batch that names them in full, when it is the
+        only stored row to fit that identity and fits no other; ``stored`` is updated to match."""
         table = self.tables["cited_documents"]
         stored_keys = {key for key, _, _ in stored}
         rows_for: dict[load.DocKey, list[int]] = {}

@@ -21,16 +21,25 @@ from pipeline.extract.text import sentence_bounds, skeleton, squash_spaces
 _TOKEN = re.compile(r"\S+")
 _SO_TOKEN = re.compile(r"^s[a-z0-9&]{0,2}:?$")
 _OPENERS = "(“\"'‘["
+
+
+def _spaced(alternatives: str) -> str:
+    """Phrases of a regular expression with each space as any run of white space: a phrase
+    may wrap onto the next line ("phê" / "duyệt")."""
+    return alternatives.replace(" ", r"\s+")
+
+
 _ISSUER_LEAD = re.compile(r"[ \t\n]*,?[ \t\n]*c(?:u|ti|ii|t|ui|tu|i|iu)a[ \t\n]+")
 _ISSUER_STOP = re.compile(
-    r"[,;.()\"“”:]|\s(?:ve|ban hanh|quy dinh|huong dan|phe duyet|thuc hien|sua doi|tai|"
-    r"trien khai|da|duoc|theo|dong thoi|nam(?= \d)|ngay|cho|doi voi|va cac|phoi hop|co hieu luc)\b"
+    r"[,;.()\"“”:]|\s(?:" + _spaced("ve|ban hanh|quy dinh|huong dan|phe duyet|thuc hien|sua doi|tai|"
+                                    "trien khai|da|duoc|theo|dong thoi|nam(?= \\d)|ngay|cho|doi voi|"
+                                    "va cac|phoi hop|co hieu luc") + r")\b"
 )
 _ORGAN_AFTER_COMMA = re.compile(r"\s*(?:Bộ|Tòa|Viện|Ủy|Hội|Ban|Sở|Văn phòng|Thủ tướng|Chính phủ|Tổng|Kiểm toán|Ngân hàng)\b")
-_UNIT_AFTER = re.compile(r"[ \t]+(?:tinh|huyen|thanh pho|thi xa|quan|xa|phuong)\b")
+_UNIT_AFTER = re.compile(r"[ \t]+(?:" + _spaced("tinh|huyen|thanh pho|thi xa|quan|xa|phuong") + r")\b")
 _SUBJECT_LEAD = re.compile(
-    r"[ \t\n]*,?[ \t\n]*[\"“]?[ \t\n]*(?:ve viec|ve|v/v|ban hanh|quy dinh|huong dan|phe duyet|"
-    r"thuc hien|trien khai|phoi hop|sua doi)\b"
+    r"[ \t\n]*,?[ \t\n]*[\"“]?[ \t\n]*(?:" + _spaced("ve viec|ve|v/v|ban hanh|quy dinh|huong dan|phe duyet|"
+                                              "thuc hien|trien khai|phoi hop|sua doi") + r")\b"
 )
 _SUBJECT_STOP = re.compile(r";|[.!?](?=\s|$)|\((?:sau day )?goi tat|[\"”](?=\s*[;,.)]|\s*$)|\n[ \t]*\n")
 _ALIAS_BEFORE = re.compile(r"goi tat la\s*$")
@@ -49,7 +58,7 @@ _RELATIONS = {
     "xay dung": "xây dựng",
     "goi tat la": "alias",
 }
-_RELATION_RX = re.compile(r"\b(?:" + "|".join(sorted(_RELATIONS, key=len, reverse=True)) + r")\b")
+_RELATION_RX = re.compile(r"\b(?:" + _spaced("|".join(sorted(_RELATIONS, key=len, reverse=True))) + r")\b")
 _LIST_GAP = re.compile(r"^[\s,;:]*(?:(?:va|hoac|cung)\s+)?(?:s[a-z0-9]{0,2}\s*:?\s*)?$")
 _DATE_OPENS = re.compile(rf"[\s\"“(-]*(?:vao\s+)?ngay\s+{DATE_BODY}\s*,?")
 _ISSUING_VERB = re.compile(r"\b(?:ban hanh|ra|co|ky|gui)\s*:?\s*$")
@@ -228,7 +237,7 @@ def relation_before(skel: str, low: int, start: int) -> str | None:
     found = None
     for match in _RELATION_RX.finditer(skel, clause, start):
         found = match.group()
-    return _RELATIONS[found] if found else None
+    return _RELATIONS[" ".join(found.split())] if found else None
 
 
 def date_before(skel: str, low: int, start: int) -> DateMatch | None:

@@ -131,3 +131,14 @@ def test_a_capitalised_ve_ends_the_issuer_and_starts_the_subject():
     (citation,) = extract(text).citations
     assert citation.issuer == "Thủ tướng Chính phủ"
     assert citation.subject.startswith("Về đổi mới công tác dân vận")
+
+
+@pytest.mark.parametrize("gap", [" ", "\n"])
+def test_a_stop_phrase_ends_the_issuer_where_it_wraps_onto_the_next_line(gap: str):
+    text = (f"Thực hiện Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ phê{gap}"
+            "duyệt Chương trình chuyển đổi số quốc gia; Kế hoạch số 87/KH-UBND ngày 15/5/2023 của Ủy ban\n"
+            "nhân dân tỉnh về chuyển đổi số.")
+    first, second = extract(text).citations
+    assert first.issuer == "Thủ tướng Chính phủ"
+    assert first.subject.split() == "phê duyệt Chương trình chuyển đổi số quốc gia".split()
+    assert second.issuer == "Ủy ban nhân dân tỉnh"

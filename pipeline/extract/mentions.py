@@ -42,6 +42,20 @@ _SUBJECT_LEAD = re.compile(
                                               "thuc hien|trien khai|phoi hop|sua doi") + r")\b"
 )
 _SUBJECT_STOP = re.compile(r";|[.!?](?=\s|$)|\((?:sau day )?goi tat|[\"”](?=\s*[;,.)]|\s*$)|\n[ \t]*\n")
+# A comma, then a new clause of the citing text: a capitalised linking phrase ("..., Đồng thời")
+# or a capitalised body doing something ("..., UBND huyện đã ban hành", "..., Sở Nội vụ đề nghị").
+# A body with no verb after it is part of the subject ("... ở các cơ quan, UBND các xã").
+# A letter's "Kính gửi:" line is never part of a subject.
+_CLAUSE_LINK = re.compile(r",\s+(?P<word>" + _spaced("can cu|thuc hien|theo do|nham|dong thoi|tren co so|"
+                                                  "tuy nhien|qua do|tu do|do do|vi vay|ngoai ra|hien nay") + r")\b")
+_ADDRESSEES = re.compile(r"\s(?P<word>" + _spaced("kinh gui") + r")\s*:")
+_CLAUSE_ACTOR = re.compile(
+    r",\s+(?P<word>" + _spaced("ubnd|uy ban|hdnd|hoi dong|so|phong|ban|bo|chu tich|van phong|huyen uy|"
+                               "tinh uy|thanh uy|dang uy|thuong truc|chinh phu|thu tuong|chung toi") + r")\b"
+    r"(?:\s+[^\s,;.:]+){0,6}?\s+(?P<verb>" + _spaced("da|se|dang|de nghi|kinh de nghi|kinh bao cao|"
+                                                    "bao cao|yeu cau|ban hanh|chi dao|trien khai|"
+                                                    "thong bao|giao|huong dan|to chuc|tran trong") + r")\b"
+)
 _ALIAS_BEFORE = re.compile(r"goi tat la\s*$")
 _ALIAS_AFTER = re.compile(r"\((?:sau day\s+)?goi tat la\s+(?P<alias>[^()]{1,80})\)")
 _RELATIONS = {
@@ -216,10 +230,25 @@ def _subject_after(text: str, skel: str, pos: int) -> str | None:
     lead = _SUBJECT_LEAD.match(skel, pos)
     if lead is None:
         return None
-    stop = _SUBJECT_STOP.search(skel, lead.end(), lead.end() + MAX_SUBJECT_CHARS)
-    end = stop.start() if stop else min(len(text), lead.end() + MAX_SUBJECT_CHARS)
+    end = _subject_end(text, skel, lead.end())
     subject = squash_spaces(text[pos:end]).strip(" ,\"“”")
     return subject or None
+
+
+def _subject_end(text: str, skel: str, start: int) -> int:
+    """Where a subject that starts at ``start`` ends: a stop (";", ".", a closing quote, a
+    blank line), a new clause after a comma, a "Kính gửi:" line, or :data:`MAX_SUBJECT_CHARS`
+    on."""
+    limit = min(len(text), start + MAX_SUBJECT_CHARS)
+    stop = _SUBJECT_STOP.search(skel, start, limit)
+    end = stop.start() if stop else limit
+    for rx in (_CLAUSE_LINK, _CLAUSE_ACTOR, _ADDRESSEES):
+        for match in rx.finditer(skel, start, end):
+            verb = match.groupdict().get("verb")
+            if text[match.start("word")].isupper() and (verb is None or text[match.start("verb")].islower()):
+                end = match.start()
+                break
+    return end
 
 
 def _alias_after(text: str, skel: str, pos: int, limit: int) -> str | None:

@@ -142,3 +142,27 @@ def test_a_stop_phrase_ends_the_issuer_where_it_wraps_onto_the_next_line(gap: st
     assert first.issuer == "Thủ tướng Chính phủ"
     assert first.subject.split() == "phê duyệt Chương trình chuyển đổi số quốc gia".split()
     assert second.issuer == "Ủy ban nhân dân tỉnh"
+
+
+@pytest.mark.parametrize("clause", [
+    ", Uỷ ban nhân dân huyện đề nghị các xã báo cáo",
+    ", UBND huyện đã ban hành Kế hoạch thực hiện",
+    ",\nSở Nội vụ kính đề nghị các huyện",
+    ", Đồng thời giao Phòng Nội vụ theo dõi",
+    "\nKính gửi: Sở Nội vụ tỉnh",
+])
+def test_a_subject_ends_where_the_citing_text_starts_a_new_clause(clause: str):
+    text = f"Thực hiện Kế hoạch số 87/KH-UBND ngày 15/5/2023 của UBND tỉnh về chuyển đổi số năm 2023{clause}."
+    (citation,) = extract(text).citations
+    assert citation.subject == "về chuyển đổi số năm 2023"
+
+
+@pytest.mark.parametrize("tail", [
+    ", UBND các xã, thị trấn trên địa bàn",  # a body with no verb: addressees within the subject
+    ", Ban Chỉ đạo thực hiện Đề án",  # "Chỉ đạo" capitalised: part of a name, not a verb
+    ", Văn, Sử, Địa",
+])
+def test_a_comma_inside_a_subject_does_not_end_it(tail: str):
+    text = f"Căn cứ Công văn số 811/UBND ngày 20/3/2020 của UBND huyện về việc kiện toàn Tổ công tác{tail}."
+    (citation,) = extract(text).citations
+    assert citation.subject == f"về việc kiện toàn Tổ công tác{tail}"

@@ -281,8 +281,16 @@ def document_cache(models: Models, unit_cands: list[list[CandidateSet]], unit_ch
     lam = models.settings.cache_weight
     bonus = {w: math.log(1 - lam + lam * (c / n_doc) / ((models.lexicon.counts[w] + 1) / n_corpus))
              for w, c in counts.items()}
-    return np.array([sum(bonus.get(w, 0.0) for w in cand.words)
-                     for unit in unit_cands for cands in unit for cand in cands.items])
+    per_set: dict[int, np.ndarray] = {}  # a repeated word's slots share one candidate set
+    arrays = []
+    for unit in unit_cands:
+        for cands in unit:
+            found = per_set.get(id(cands))
+            if found is None:
+                found = per_set[id(cands)] = np.array([sum(bonus.get(w, 0.0) for w in cand.words)
+                                                        for cand in cands.items], dtype=float)
+            arrays.append(found)
+    return np.concatenate(arrays) if arrays else np.zeros(0)
 
 
 def _segment_softmax(scores: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -339,10 +347,18 @@ def _edits_for(models: Models, slots: list[Slot], sources: list[str], cands: lis
     probs, starts = _segment_softmax(scores)
     flat = probs.tolist()
     edits = []
+    shown: dict[tuple[int, int, str], str] = {}  # a repeated word's slots share one candidate set
+
+    def printed(t: int, i: int) -> str:
+        key = (id(cands[t]), i, slots[t].text)
+        found = shown.get(key)
+        if found is None:
+            found = shown[key] = render(cands[t][i], slots[t].text, style, models.lexicon)
+        return found
+
     for t, start, top in zip(changed, starts.tolist(), _top_ranks(probs, starts, 4), strict=True):
         order = [i for i in top if i != chosen[t]][:3]
-        alternatives = tuple((render(cands[t][i], slots[t].text, style, models.lexicon), round(flat[start + i], 4))
-                             for i in order)
+        alternatives = tuple((printed(t, i), round(flat[start + i], 4)) for i in order)
         edits.append(Edit(slots[t].line + 1, slots[t].start, sources[t], outputs[t],
                           round(flat[start + chosen[t]], 4), alternatives))
     return edits

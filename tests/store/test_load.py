@@ -113,7 +113,8 @@ def test_sqlite_store_uses_wal_and_a_busy_timeout(tmp_path):
 
 
 @pytest.mark.parametrize("url", ["mysql://x@y/z", "sqlite://relative-but-no-slash/../"])
-def test_unsupported_url_is_a_store_error(url):
+def test_unsupported_url_is_a_store_error(url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the relative SQLite path would create its folder here
     with pytest.raises(StoreError):
         with open_store(url):
             pass

@@ -9,9 +9,9 @@
     syllables unchanged); (e) plain Tesseract ``vie`` OCR of the same pages, by scan condition,
     and (e2) vanthu's own OCR stage on them (``make_pairs.py --engines vanthu``);
     speed in syllables per CPU second after loading, on held-out pages the models have not seen
-    (fresh models: all pages as one text, with and without the precomputed readings table, and
-    page by page; then the best of 3 warm passes), for text stripped of marks and for eng, vie
-    and vanthu OCR pages;
+    (fresh models, the median of 3 runs: all pages as one text, with and without the precomputed
+    readings table, and page by page; then the best of 3 warm passes), for text stripped of
+    marks and for eng, vie and vanthu OCR pages;
 (f) held-out lines with 5% of their words cut by a stray space, (g) with the last word of 30%
     of them hyphenated across the line end (the reference has the word whole).
 """
@@ -22,6 +22,7 @@ import argparse
 import json
 import random
 import sys
+import statistics
 import time
 from collections import defaultdict
 from dataclasses import replace
@@ -140,9 +141,10 @@ def _fresh(settings, extra: dict, readings: bool):
     return models
 
 
-def speed(settings, extra: dict, texts: dict[str, list[str]], warm_runs: int = 3) -> dict[str, dict]:
+def speed(settings, extra: dict, texts: dict[str, list[str]], runs: int = 3, warm_runs: int = 3) -> dict[str, dict]:
     """Syllables per CPU second (process time: the machine is shared) on text the models have
-    not seen, per kind of text given as pages:
+    not seen, per kind of text given as pages; each fresh figure is the median of ``runs``
+    runs, each from freshly loaded models:
 
     - ``first_without_readings`` / ``first``: all pages as one text, one call, fresh models
       (every cache empty), without and with the precomputed readings;
@@ -155,17 +157,14 @@ def speed(settings, extra: dict, texts: dict[str, list[str]], warm_runs: int = 3
     for name, pages in texts.items():
         text = "\n\n".join(pages)
         n = len(syllable_tokens(text))
-        row = {"syllables": n, "pages": len(pages)}
-        for label, readings in (("first_without_readings", False), ("first", True)):
-            models = _fresh(settings, extra, readings)
-            start = time.process_time()
-            correct(text, models=models)
-            row[label] = round(n / (time.process_time() - start))
+        row = {"syllables": n, "pages": len(pages), "runs": runs}
+        for label, readings, calls in (("first_without_readings", False, [text]), ("first", True, [text]),
+                                       ("page_by_page", True, pages)):
+            row[label] = round(n / statistics.median(_fresh_seconds(settings, extra, readings, calls)
+                                                     for _ in range(runs)))
         models = _fresh(settings, extra, True)
-        start = time.process_time()
         for page in pages:
             correct(page, models=models)
-        row["page_by_page"] = round(n / (time.process_time() - start))
         warm = float("inf")
         for _ in range(warm_runs):
             start = time.process_time()
@@ -175,6 +174,15 @@ def speed(settings, extra: dict, texts: dict[str, list[str]], warm_runs: int = 3
         out[name] = row
     load_models.cache_clear()
     return out
+
+
+def _fresh_seconds(settings, extra: dict, readings: bool, calls: list[str]) -> float:
+    """CPU seconds to correct ``calls`` one after the other with freshly loaded models."""
+    models = _fresh(settings, extra, readings)
+    start = time.process_time()
+    for text in calls:
+        correct(text, models=models)
+    return time.process_time() - start
 
 
 def speed_texts(lines: int, pairs_dir: Path, page_syllables: int = 500) -> dict[str, list[str]]:
@@ -211,11 +219,12 @@ def main() -> None:
     parser.add_argument("--models-dir", type=Path, default=None, help="other models/ (experiments)")
     parser.add_argument("--pairs-dir", type=Path, default=PAIRS, help="held-out OCR pairs (make_pairs.py)")
     parser.add_argument("--no-speed", action="store_true", help="accuracy figures only")
+    parser.add_argument("--runs", type=int, default=3, help="fresh runs per speed figure (the median is shown)")
     args = parser.parse_args()
     settings = CorrectorSettings(args.channel_weight, args.keep_bonus, args.beam, args.cache_weight)
     extra = {"models_dir": args.models_dir} if args.models_dir else {}
     extra["use_channel"] = not args.no_channel
-    speeds = {} if args.no_speed else speed(settings, extra, speed_texts(args.lines, args.pairs_dir))
+    speeds = {} if args.no_speed else speed(settings, extra, speed_texts(args.lines, args.pairs_dir), runs=args.runs)
     start = time.perf_counter()
     models = load_models(settings=settings, **extra)
     load_s = time.perf_counter() - start
@@ -240,8 +249,9 @@ def main() -> None:
         print(f"{row['set']:<48} n={row['syllables']:>6}  raw {row['raw']:.2%}  corrected {row['corrected']:.2%}")
     print(f"channel: {result['channel']}; readings: {result['readings']}; load {result['load_s']} s")
     if speeds:
-        print("syllables per CPU second, fresh models: whole text without the readings table, with it;"
-              " page by page; then warm")
+        runs = next(iter(speeds.values()))["runs"]
+        print(f"syllables per CPU second, fresh models (median of {runs} runs): whole text without the"
+              " readings table, with it; page by page; then warm")
     for name, row in speeds.items():
         print(f"  {name:<15} n={row['syllables']:>6} ({row['pages']} pages)  {row['first_without_readings']:>7,}"
               f"  {row['first']:>7,}  {row['page_by_page']:>7,}  {row['warm']:>7,}"

@@ -38,6 +38,8 @@ DIGIT_READING_FLOOR = -10.0
 UNKNOWN_KEEP_LOGPROB = math.log(1e-4)
 GARBLED_KEEP_LOGPROB = math.log(0.00002)
 PRIOR_WEIGHT = 0.3
+# letters printed like a digit: "l4" and "i14" may be 14 and 114, "2o" 20 (not "s6": số)
+_DIGIT_LOOKALIKES = str.maketrans({"o": "0", "l": "1", "i": "1", "|": "1"})
 # Everything above that shapes :meth:`CandidateGenerator.rank_readings`; part of the
 # fingerprint of precomputed readings (pipeline/correct/readings.py), so that changing a
 # setting makes a stored table stale rather than wrong.
@@ -198,7 +200,7 @@ class CandidateGenerator:
         out = [self._candidate(words, score, words == (lower,)) for words, score in ranked]
         if not any(c.identity for c in out):
             out.append(self._keep_unknown(lower))
-        return tuple(out) + self._digit_readings(lower)
+        return tuple(out) + self._digit_readings(lower) + self._lookalike_number(lower)
 
     def _digit_readings(self, lower: str) -> tuple[Candidate, ...]:
         """A lone letter the channel model has seen a digit printed as ("1" read "I" or "l",
@@ -209,6 +211,14 @@ class CandidateGenerator:
         scored = [(d, self.channel.logprob(lower, d)) for d in "0123456789"]
         return tuple(Candidate((d,), (self.lm.id_of(NUM),), score, False)
                      for d, score in scored if score > DIGIT_READING_FLOOR)
+
+    def _lookalike_number(self, lower: str) -> tuple[Candidate, ...]:
+        """A number with letters in it that OCR reads for digits of the same shape ("l4",
+        "2o", "i14"): the number is a reading too, for the LM to weigh ("ngày l4 tháng")."""
+        digits = lower.translate(_DIGIT_LOOKALIKES)
+        if digits == lower or not digits.isdigit() or not any(ch.isdigit() for ch in lower):
+            return ()
+        return (Candidate((digits,), (self.lm.id_of(NUM),), self.channel.logprob(lower, digits), False),)
 
     def rank_readings(self, lower: str) -> list[tuple[tuple[str, ...], float]]:
         """The best readings of an observed key (see :func:`observed_key`) with their channel
@@ -256,7 +266,10 @@ class CandidateGenerator:
         return Candidate(words, ids, score, identity, unknown == 0, same, UNKNOWN_KEEP_LOGPROB * unknown)
 
     def _keep_unknown(self, lower: str) -> Candidate:
-        plausible = is_vietnamese_syllable(lower) or (lower.isalnum() and len(lower) > 3)
+        # a long run of letters and digits may be a code or a foreign word; not a number with
+        # look-alike letters in it ("2o24")
+        plausible = is_vietnamese_syllable(lower) or (lower.isalnum() and len(lower) > 3
+                                                      and not self._lookalike_number(lower))
         cand = self._candidate((lower,), 0.0, True)
         return cand if plausible else replace(cand, penalty=cand.penalty + GARBLED_KEEP_LOGPROB)
 

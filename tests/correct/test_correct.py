@@ -184,3 +184,18 @@ def test_a_lone_letter_the_ocr_made_of_a_digit_becomes_the_digit_where_the_conte
     assert correct(kept, models=models).text == kept
     letters = "các điểm a, b, c, d, đ, e, g, h, i, k và l khoản này"
     assert correct(letters, models=models).text == letters
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Đức Lân, ngày l4 tháng 8 năm 2024, Uỷ ban nhân dân xã", "Đức Lân, ngày 14 tháng 8 năm 2024, Uỷ ban nhân dân xã"),
+    ("Căn cứ Công văn số 86/UBND ngày 2O/3/2023 của UBND huyện", "Căn cứ Công văn số 86/UBND ngày 20/3/2023 của UBND huyện"),
+    ("ngày l5 tháng 1O năm 2019 của Chính phủ", "ngày 15 tháng 10 năm 2019 của Chính phủ"),
+    ("Kết luận số I14-KL/TW ngày 14/7/2015 của Ban Bí thư", "Kết luận số 114-KL/TW ngày 14/7/2015 của Ban Bí thư"),
+])
+def test_a_number_printed_with_look_alike_letters_becomes_the_number(models, text, expected):
+    assert correct(text, models=models).text == expected
+
+
+@pytest.mark.parametrize("text", ["mã H1N1 và chứng chỉ ISO9001 của đơn vị", "giấy khổ A4, mẫu số 1a kèm theo"])
+def test_codes_that_mix_letters_and_digits_are_kept(models, text):
+    assert correct(text, models=models).text == text

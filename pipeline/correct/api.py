@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -153,8 +154,21 @@ def decoder_settings(settings: CorrectorSettings, slots: list[Slot], lexicon: Le
     return DecoderSettings(settings.channel_weight, settings.keep_bonus, settings.beam, stripped, scale)
 
 
-def symbol_spans(lines: list[str]) -> list[list[tuple[int, int]]]:
-    """Per line, the column spans of the document symbols on it ("16-KH/BDVHU-UBND").
+@dataclass(frozen=True, slots=True)
+class SymbolSpan:
+    """Columns of a document symbol on its line; ``code``: the columns of its type code and
+    the code's official spelling, where the text has it otherwise ("QP" for "QĐ")."""
+
+    start: int
+    end: int
+    code: tuple[int, int, str] | None = None
+
+
+_SYMBOL_GROUP = re.compile(r"[^\W_]+")
+
+
+def symbol_spans(lines: list[str]) -> list[list[SymbolSpan]]:
+    """Per line, the document symbols on it ("16-KH/BDVHU-UBND").
 
     Symbols are found as the extractor finds them, on the text as it stands; once per text,
     for the hyphen joins and the candidates alike.
@@ -165,18 +179,40 @@ def symbol_spans(lines: list[str]) -> list[list[tuple[int, int]]]:
     for index, line in enumerate(lines):
         # a symbol cut at the line end ("số 20-" / "KH/BDVHU-UBND") is searched joined
         carried = _carried_symbol_start(lines[index - 1]) if index > 0 else ""
-        spans.append([(sym.start - len(carried), sym.end - len(carried)) for sym in find_symbols(carried + line)])
+        shift = len(carried)
+        spans.append([SymbolSpan(sym.start - shift, sym.end - shift, _type_code_fix(sym, shift))
+                      for sym in find_symbols(carried + line)])
     return spans
 
 
-def symbol_slots(spans: list[list[tuple[int, int]]], slots: list[Slot]) -> set[int]:
+def _type_code_fix(symbol, shift: int) -> tuple[int, int, str] | None:
+    """Columns and official spelling of a symbol's type code where the text spells it
+    otherwise: OCR look-alikes the extractor settles ("436/QP-UBND" is 436/QĐ-UBND).
+    Only with an issuer after it: a lone group may be the issuer ("2203/QP": Quốc phòng)."""
+    code = symbol.type_code
+    groups = list(_SYMBOL_GROUP.finditer(symbol.raw))
+    at = 2 if symbol.system == "normative" else 1  # after the number (and the year)
+    if (code is None or not code.isupper() or not symbol.issuer_groups or len(groups) <= at + 1
+            or groups[at].group() == code):
+        return None
+    start = symbol.start - shift + groups[at].start()
+    return (start, start + len(groups[at].group()), code) if start >= 0 else None
+
+
+def symbol_slots(spans: list[list[SymbolSpan]], slots: list[Slot]) -> set[int]:
     """Indexes of the slots that lie inside a document symbol (``spans``: :func:`symbol_spans`).
 
     The groups of a symbol are codes, not syllables: "VX" must not become "VÀ", nor "KH"
     "KHỰ".
     """
     return {i for i, s in enumerate(slots)
-            if any(start <= s.start and s.end <= end for start, end in spans[s.line])}
+            if any(span.start <= s.start and s.end <= span.end for span in spans[s.line])}
+
+
+def type_code_fixes(spans: list[list[SymbolSpan]], slots: list[Slot]) -> dict[int, str]:
+    """Index -> official spelling, for the slots that are a misread symbol type code."""
+    return {i: span.code[2] for i, s in enumerate(slots) for span in spans[s.line]
+            if span.code is not None and (s.start, s.end) == span.code[:2]}
 
 
 def _carried_symbol_start(previous: str) -> str:
@@ -212,14 +248,21 @@ def _abbreviation_like(text: str, lexicon: Lexicon) -> bool:
 
 
 def slot_candidates(models: Models, slots: list[Slot], codes: set[int] = frozenset(),
-                    numerals: dict[Slot, str] | None = None) -> list[CandidateSet]:
-    """Candidates of each slot; ``numerals``: heading numerals read in the sequence of the
-    whole document (see :mod:`numerals`; default: read in ``slots`` alone)."""
+                    numerals: dict[Slot, str] | None = None,
+                    type_codes: dict[int, str] | None = None) -> list[CandidateSet]:
+    """Candidates of each slot; ``codes``: slots inside a document symbol, ``type_codes``:
+    those that are a misread type code, with its official spelling (:func:`type_code_fixes`);
+    ``numerals``: heading numerals read in the sequence of the whole document (see
+    :mod:`numerals`; default: read in ``slots`` alone)."""
     numerals = sequence_numerals(slots) if numerals is None else numerals
+    type_codes = type_codes or {}
     out = []
     for i, slot in enumerate(slots):
         roman = numerals.get(slot)
-        if i in codes:
+        if i in type_codes:
+            ids = models.generator.fixed(type_codes[i]).items[0].ids
+            out.append(models.generator.single(Candidate((type_codes[i],), ids, 0.0, False)))
+        elif i in codes:
             out.append(_code_candidates(models, slot))
         elif roman is None and _abbreviation_like(slot.text, models.lexicon):
             out.append(models.generator.fixed(slot.text))
@@ -422,7 +465,7 @@ def _without_covered(pieces: list[_Piece], removed: list[_Piece]) -> list[_Piece
                                          for r in removed)]
 
 
-def _units(models: Models, lines: list[str], paras: list[list[Slot]], symbols: list[list[tuple[int, int]]]
+def _units(models: Models, lines: list[str], paras: list[list[Slot]], symbols: list[list[SymbolSpan]]
            ) -> tuple[list[list[Slot]], dict[Slot, Join]]:
     """Sentences of the paragraphs, each hyphenated word at a line end joined into one slot."""
     units: list[list[Slot]] = []
@@ -476,7 +519,8 @@ def correct(text: str, *, style: str = "new", models: Models | None = None) -> C
     units, joins = _units(models, lines, paras, symbols)
     slots = [s for unit in units for s in unit]
     settings = decoder_settings(models.settings, slots, models.lexicon)
-    unit_cands = [slot_candidates(models, unit, symbol_slots(symbols, unit), numerals) for unit in units]
+    unit_cands = [slot_candidates(models, unit, symbol_slots(symbols, unit), numerals, type_code_fixes(symbols, unit))
+                  for unit in units]
     unit_chosen = decode_many(models.lm, unit_cands, settings)
     joins.update(_merge_split_syllables(models, lines, units, unit_cands, unit_chosen, settings, joins))
     if models.settings.cache_weight > 0 and settings.trust < TRUSTED and not settings.marks_stripped:

@@ -199,3 +199,23 @@ def test_a_number_printed_with_look_alike_letters_becomes_the_number(models, tex
 @pytest.mark.parametrize("text", ["mã H1N1 và chứng chỉ ISO9001 của đơn vị", "giấy khổ A4, mẫu số 1a kèm theo"])
 def test_codes_that_mix_letters_and_digits_are_kept(models, text):
     assert correct(text, models=models).text == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Thực hiện Quyết định số 436/QP-UBND ngày 11/6/2019 của Uỷ ban nhân dân tỉnh",
+     "Thực hiện Quyết định số 436/QĐ-UBND ngày 11/6/2019 của Uỷ ban nhân dân tỉnh"),
+    ("theo Quyết định số 20/2013/QD-UBND ngày 03/6/2013 của UBND tỉnh",
+     "theo Quyết định số 20/2013/QĐ-UBND ngày 03/6/2013 của UBND tỉnh"),
+    ("tiếp tục thực hiện Kết luận số 43-Kl/TW ngày 07/01/2019 của Ban Bí thư",
+     "tiếp tục thực hiện Kết luận số 43-KL/TW ngày 07/01/2019 của Ban Bí thư"),
+])
+def test_a_misread_type_code_takes_its_official_spelling_even_in_clean_text(models, text, expected):
+    assert correct(text, models=models).text == expected
+
+
+@pytest.mark.parametrize("text", [
+    "bãi bỏ khoản 1 Mục II tại Quy định số 2203/QP ngày 25 tháng 11 năm 1996",  # QP: the issuer
+    "theo Hướng dẫn số 15/HD-UBND ngày 02/3/2020 của Uỷ ban nhân dân huyện",
+])
+def test_a_type_code_that_may_be_right_is_kept(models, text):
+    assert correct(text, models=models).text == text

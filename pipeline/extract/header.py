@@ -105,19 +105,34 @@ def _type_line(lines: list[str], start: int, limit: int) -> tuple[int | None, st
 
 def _block(lines: list[str], start: int, limit: int) -> tuple[list[str], int]:
     """Non-blank lines from ``start`` (blank lines before them skipped) to the next blank
-    line, a "Kính gửi" line or ``limit``; returns them and the last line used."""
+    line, a "Kính gửi" line, the start of the body or ``limit``; returns them and the last
+    line used."""
     line_no = start
     while line_no <= limit and not lines[line_no - 1].strip():
         line_no += 1
     out, last = [], start - 1
     while line_no <= limit and lines[line_no - 1].strip():
         skel = skeleton(lines[line_no - 1])
-        if _KINH_GUI.match(skel) or _RIGHT_COLUMN.match(skel.strip()) or PLACE_DATE_RX.search(skel) or len(out) >= 6:
+        if (_KINH_GUI.match(skel) or _RIGHT_COLUMN.match(skel.strip()) or PLACE_DATE_RX.search(skel)
+                or len(out) >= 6 or (out and _starts_body(lines[line_no - 1], out))):
             break
         out.append(lines[line_no - 1].strip())
         last = line_no
         line_no += 1
     return out, last
+
+
+# What begins the body under a subject printed with no blank line after it: a capitalised
+# basis or opening phrase, an article, a numbered heading.
+_BODY_OPENER = re.compile(r"^\s*(?:Căn cứ|Thực hiện|Theo|Để|Nhằm|Điều \d|Chương|Phần|[IVX]+\.|\d+\.)(?!\w)")
+
+
+def _starts_body(line: str, subject: list[str]) -> bool:
+    """``line`` begins the body rather than continuing ``subject``: a body opener, or a line
+    in capitals under a subject in ordinary case (a decision's authority line, "CHỦ TỊCH
+    ỦY BAN NHÂN DÂN ...")."""
+    in_case = any(ch.islower() for text in subject for ch in text)
+    return bool(_BODY_OPENER.match(line)) or (in_case and upper_ratio(line) >= 0.9)
 
 
 def _recipients(lines: list[str], start: int, limit: int) -> tuple[tuple[str, ...], int | None]:

@@ -15,7 +15,8 @@ from pipeline.extract.text import skeleton, squash_spaces, upper_ratio
 
 _NOI_NHAN = re.compile(r"^[ \t]*n[o0][a-z]{0,2}i[ \t]*nh[a-z]{1,2}n[ \t]*:?")
 _AUTHORITY = re.compile(r"(?:^|(?<=\s))(?P<prefix>TM|KT|TL|TUQ|T/M|K/T|T/L|T\.M|Q)[ \t]*\.[ \t]*(?=[A-ZĐÀ-Ỹ])")
-_AUTHORITY_LINE = re.compile(r"^[ \t]*(?:TM|KT|TL|TUQ|T/M|K/T|T/L|T\.M|Q)[ \t]*\.?[ \t]*[A-ZĐÀ-Ỹ]{2,}")
+# the dot may be lost after TM, KT ...; not after Q ("Q. CHỦ TỊCH"): "QUYẾT ĐỊNH:" is no authority
+_AUTHORITY_LINE = re.compile(r"^[ \t]*(?:(?:TM|KT|TL|TUQ|T/M|K/T|T/L|T\.M)[ \t]*\.?|Q[ \t]*\.)[ \t]*[A-ZĐÀ-Ỹ]{2,}")
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+[ \t]+){1,4}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+$")
 _JUNK_HEAD = re.compile(r"^[^A-Za-zÀ-ỹĐđ]+")
 TAIL_LINES = 40
@@ -72,26 +73,44 @@ def _clean_item(item: str) -> str:
 
 
 def _signer(rights: list[tuple[int, str]]) -> Signer | None:
-    """Authority lines, then the title (capitals), then the name (Title Case)."""
+    """Authority lines, then the title (capitals), then the name (Title Case).
+
+    Scan specks read as capitals ("CS)") are no title: a title has two words or more
+    ("CHỦ TỊCH", "GIÁM ĐỐC"), and an authority line below a title with none above it
+    starts the signature again. A name that lost a space ("NguyễnVăn An") is split.
+    """
     authority, title, name, first_line = [], None, None, None
     for line_no, text in rights:
         text = _JUNK_HEAD.sub("", text).strip()
         if not text:
             continue
-        if _AUTHORITY_LINE.match(text) and title is None:
+        if _AUTHORITY_LINE.match(text) and (title is None or not authority):
+            if title is not None:
+                title, first_line = None, None
             prefix = _AUTHORITY.match(text)
             if prefix:
                 text = f"{prefix['prefix']}. {text[prefix.end():].strip()}"
             authority.append(text)
             first_line = first_line or line_no
-        elif title is None and upper_ratio(text) >= 0.8 and (authority or len(text) < 40):
+        elif title is None and _is_title(text) and (authority or len(text) < 40):
             title = text
             first_line = first_line or line_no
-        elif _NAME.match(text) and name is None and (authority or title):
-            name = text
+        elif name is None and (authority or title) and _NAME.match(_with_lost_spaces(text)):
+            name = _with_lost_spaces(text)
     if not authority and title is None:
         return None
     return Signer(tuple(authority), title, name, first_line)
+
+
+def _with_lost_spaces(text: str) -> str:
+    """A space put back between a lower-case letter and a capital ("NguyễnVăn" -> "Nguyễn Văn")."""
+    return "".join(f" {ch}" if ch.isupper() and i and text[i - 1].islower() else ch for i, ch in enumerate(text))
+
+
+def _is_title(text: str) -> bool:
+    """Capitals in two words or more: "CHỦ TỊCH", "PHÓ GIÁM ĐỐC"."""
+    words = [w for w in text.split() if sum(ch.isalpha() for ch in w) >= 2]
+    return upper_ratio(text) >= 0.8 and len(words) >= 2
 
 
 def parse_closing(lines: list[str], start: int) -> Closing:

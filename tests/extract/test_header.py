@@ -132,3 +132,42 @@ def test_seed_header(seed_structure: ReportStructure, seed_expected: dict[str, A
     assert [list(signer.authority), signer.title, signer.name] == [
         expected["signer"]["authority"], expected["signer"]["title"], expected["signer"]["name"]
     ]
+
+
+DECISION = """UBND HUYỆN MỘ ĐỨC CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+ỦY BAN NHÂN DÂN Độc lập - Tự do - Hạnh phúc
+XÃ ĐỨC PHONG
+Số: 12/QĐ-UBND Đức Phong, ngày 05 tháng 3 năm 2024
+QUYẾT ĐỊNH
+Về việc thành lập Tổ công tác cải cách
+hành chính xã năm 2024
+CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ ĐỨC PHONG
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
+Theo đề nghị của Công chức Văn phòng - Thống kê xã.
+QUYẾT ĐỊNH:
+Điều 1. Thành lập Tổ công tác.
+Nơi nhận:
+- Như Điều 3;
+- Lưu: VT.
+. *.
+CS)
+"
+TM.ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+TrầnVăn Tư
+"""
+
+
+def test_a_decision_subject_ends_at_its_authority_line_and_specks_are_no_title() -> None:
+    document = extract(DECISION).document
+    assert document.subject == "Về việc thành lập Tổ công tác cải cách hành chính xã năm 2024"
+    signer = document.signer
+    assert (signer.authority, signer.title, signer.name) == (("TM. ỦY BAN NHÂN DÂN",), "CHỦ TỊCH", "Trần Văn Tư")
+
+
+@pytest.mark.parametrize("opener", ["Căn cứ Nghị định số 30/2020/NĐ-CP;", "Thực hiện Kế hoạch số 12/KH-UBND;", "I. MỤC ĐÍCH"])
+def test_a_plan_subject_ends_where_its_body_starts_without_a_blank_line(opener: str) -> None:
+    text = ("ỦY BAN NHÂN DÂN CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆN TƯ NGHĨA Độc lập - Tự do - Hạnh phúc\n"
+            "Số: 31/KH-UBND Tư Nghĩa, ngày 10 tháng 2 năm 2023\nKẾ HOẠCH\n"
+            f"Thực hiện công tác dân vận năm 2023\n{opener}\n")
+    assert extract(text).document.subject == "Thực hiện công tác dân vận năm 2023"

@@ -1,14 +1,15 @@
 """Precompute the readings of frequent observed tokens (models/readings-DATE.npz).
 
-    .venv/bin/python scripts/build_readings.py [--words 40000] [--skeletons 20000] [--ocr-min 2]
+    .venv/bin/python scripts/build_readings.py [--words N] [--skeletons N] [--ocr-min 1]
 
 The corrector's candidate search (channel backward search and scoring) is run once here for
-the tokens that make up about 99% of running text, so that a document's first page does not
-pay for it (see ``pipeline/correct/readings.py``):
+the tokens that make up over 99% of running text, so that a document's first page does not
+pay for it (see ``pipeline/correct/readings.py``). About 14 minutes on one core for:
 
-- the ``--words`` most frequent tokens of the corpus's training split
-  (``build/token-counts.tsv.gz``, written by ``scripts/build_models.py``): clean text;
-- the ``--skeletons`` most frequent skeletons of those tokens: text that lost its marks;
+- the tokens of the corpus's training split (``build/token-counts.tsv.gz``, written by
+  ``scripts/build_models.py``; all of them, or the ``--words`` most frequent): clean text;
+- the skeletons of those tokens (all, or the ``--skeletons`` most frequent): text that lost
+  its marks;
 - the OCR tokens seen at least ``--ocr-min`` times on the synthetic training pages
   (``build/pairs/train-{eng,vie}.tsv``, ``scripts/make_pairs.py``): damaged text;
 - every number of one or two digits, for the words OCR may have read as digits ("6": "có").
@@ -73,7 +74,7 @@ def ocr_counts(paths: list[Path]) -> Counter[str]:
     return counts
 
 
-def choose_tokens(words: int, skeletons: int, ocr_min: int) -> tuple[list[str], dict]:
+def choose_tokens(words: int | None, skeletons: int | None, ocr_min: int) -> tuple[list[str], dict]:
     counts = corpus_counts()
     by_skeleton: Counter[str] = Counter()
     for token, count in counts.items():
@@ -92,9 +93,10 @@ def choose_tokens(words: int, skeletons: int, ocr_min: int) -> tuple[list[str], 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--words", type=int, default=40_000, help="most frequent corpus tokens")
-    parser.add_argument("--skeletons", type=int, default=20_000, help="most frequent mark-stripped skeletons")
-    parser.add_argument("--ocr-min", type=int, default=2, help="OCR training tokens seen at least this often")
+    parser.add_argument("--words", type=int, default=None, help="most frequent corpus tokens (default: all)")
+    parser.add_argument("--skeletons", type=int, default=None,
+                        help="most frequent mark-stripped skeletons (default: all)")
+    parser.add_argument("--ocr-min", type=int, default=1, help="OCR training tokens seen at least this often")
     args = parser.parse_args()
     tokens, sources = choose_tokens(args.words, args.skeletons, args.ocr_min)
     models = load_models()

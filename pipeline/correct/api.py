@@ -27,6 +27,7 @@ from pipeline.correct.tokens import normalize_token
 from pipeline.errors import ModelError
 from pipeline.paths import MODELS_DIR
 
+CACHE_MIN_COUNT = 2  # a word the first pass chose once does not recur: no cache bonus
 TRUSTED = 0.5  # above this trust the text is taken as it stands; no document cache
 # (nor on text stripped of all marks, where it measured no gain for twice the decoding time)
 
@@ -311,7 +312,9 @@ def document_cache(models: Models, unit_cands: list[list[CandidateSet]], unit_ch
 
     log((1 - λ) + λ P_doc(w) / P_corpus(w)) over the words of each candidate, with P_doc from
     a first decoding pass: names and topic words that recur in a report ("Đảng", the district)
-    are preferred wherever the OCR left them ambiguous. λ is ``cache_weight``.
+    are preferred wherever the OCR left them ambiguous. λ is ``cache_weight``. Only words
+    chosen at least :data:`CACHE_MIN_COUNT` times recur: a rare word the first pass left once
+    (a heading "QUYET DINH" kept as it was) must not pull the document towards itself.
     """
     counts: dict[str, int] = {}
     for unit, chosen in zip(unit_cands, unit_chosen, strict=True):
@@ -320,6 +323,7 @@ def document_cache(models: Models, unit_cands: list[list[CandidateSet]], unit_ch
                 if word in models.lexicon.counts:
                     counts[word] = counts.get(word, 0) + 1
     n_doc = sum(counts.values()) or 1
+    counts = {w: c for w, c in counts.items() if c >= CACHE_MIN_COUNT}
     n_corpus = models.generator.corpus_total
     lam = models.settings.cache_weight
     bonus = {w: math.log(1 - lam + lam * (c / n_doc) / ((models.lexicon.counts[w] + 1) / n_corpus))

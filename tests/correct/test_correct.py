@@ -219,3 +219,19 @@ def test_a_misread_type_code_takes_its_official_spelling_even_in_clean_text(mode
 ])
 def test_a_type_code_that_may_be_right_is_kept(models, text):
     assert correct(text, models=models).text == text
+
+
+def test_the_document_cache_rewards_only_words_the_first_pass_chose_more_than_once(models):
+    from pipeline.correct.api import document_cache
+
+    def bonus_of(chosen_times: int) -> float:
+        cands = models.generator.for_slot("DINH")
+        keep = next(i for i, c in enumerate(cands.items) if c.words == ("dinh",))
+        unit = [cands] * chosen_times
+        extra = document_cache(models, [unit], [[keep] * chosen_times])
+        return float(extra[keep])
+
+    # a rare word chosen once (maybe wrongly, "~ QUYET DINH:") must not pull its other
+    # occurrences towards the same reading; a word the document repeats does
+    assert bonus_of(1) == 0.0
+    assert bonus_of(2) > 0.5

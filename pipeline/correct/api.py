@@ -23,7 +23,7 @@ from pipeline.correct.readings import ReadingTable, load_readings, models_finger
 from pipeline.correct.rejoin import Join, apply_merges, hyphen_joins, merge_sites, split_cost, weigh_merges
 from pipeline.correct.orthography import canonical_tone_placement, has_marks, is_vietnamese_syllable, skeleton
 from pipeline.correct.segment import CONTROL_CHARACTERS, Slot, normalize_input, paragraphs, sentences
-from pipeline.correct.tokens import normalize_token
+from pipeline.correct.tokens import SYM, normalize_token
 from pipeline.errors import ModelError
 from pipeline.paths import MODELS_DIR
 
@@ -517,7 +517,7 @@ def correct(text: str, *, style: str = "new", models: Models | None = None) -> C
     models = models or load_models()
     normalized = normalize_input(text)
     lines = normalized.split("\n")
-    paras = paragraphs(lines)
+    paras = [[s for s in paragraph if not _stray_symbol(s, lines[s.line])] for paragraph in paragraphs(lines)]
     numerals = sequence_numerals([s for paragraph in paras for s in paragraph])
     symbols = symbol_spans(lines)
     units, joins = _units(models, lines, paras, symbols)
@@ -545,6 +545,15 @@ def correct(text: str, *, style: str = "new", models: Models | None = None) -> C
               if out != src]
     _apply(lines, _without_covered(pieces, list(removed.values())) + list(removed.values()))
     return Correction("\n".join(lines), text, tuple(edits), input_notes(text, slots))
+
+
+def _stray_symbol(slot: Slot, line: str) -> bool:
+    """A symbol standing alone that the language model knows only as <sym> ("_", "~", "‹"):
+    OCR specks and rules, left as they are and out of the decoder, so that they do not break
+    the context of the words around them ("_ dan van" is "dân vận"). Joined to a word it is
+    part of a name ("MS29_Ban cam ket.docx") and stays in."""
+    alone = (slot.start == 0 or line[slot.start - 1].isspace()) and (slot.end == len(line) or line[slot.end].isspace())
+    return alone and not slot.is_word and normalize_token(slot.text) == SYM
 
 
 def input_notes(text: str, slots: list[Slot]) -> tuple[str, ...]:

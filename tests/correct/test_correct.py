@@ -235,3 +235,10 @@ def test_the_document_cache_rewards_only_words_the_first_pass_chose_more_than_on
     # occurrences towards the same reading; a word the document repeats does
     assert bonus_of(1) == 0.0
     assert bonus_of(2) > 0.5
+
+
+def test_a_stray_symbol_does_not_break_the_context_of_the_words_around_it(models):
+    text = "Vé viée kién toan Ban Chi dao cong tac _\n_ dan van chinh quyén xa nam 2024"  # legacy OCR
+    assert correct(text, models=models).text == "Về việc kiện toàn Ban Chỉ đạo công tác _\n_ dân vận chính quyền xã năm 2024"
+    joined = "Tải về: MS29_Ban cam ket an ninh.docx"  # joined to words: part of a file name
+    assert "MS29_" in correct(joined, models=models).text

@@ -29,12 +29,14 @@ from typing import Literal
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.correct.orthography import skeleton
+from pipeline.correct.segment import IN_WORD_JUNK
 
 NEG_INF = -math.inf
 MAX_ALPHA = 2  # longest intended segment
 MAX_BETA = 3  # longest observed segment
 
-_EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$", re.UNICODE)
+# OCR junk that stands for a letter ("s&" for "sở", "&" for "ở") is part of a token, not its edge
+_EDGE_PUNCT = re.compile(rf"^[^\w{re.escape(IN_WORD_JUNK)}]+|[^\w{re.escape(IN_WORD_JUNK)}]+$", re.UNICODE)
 
 # Costs of the token alignment (a 1:1 pair costs its normalised skeleton distance, 0..1).
 _TOKEN_INDEL = 0.75

@@ -367,3 +367,8 @@ def test_legacy_ocr_of_a_rendered_page_is_explained_by_the_shipped_model(clean_p
                 top = [s for s, _ in model.rewrites(step.observed[0], 5)]
                 found += skeleton(step.intended[0]) in top
     assert total >= 60 and found / total >= 0.9
+
+
+def test_training_tokens_keep_the_junk_that_stands_for_a_letter():
+    # "s&" is "sở" and a lone "&" is "ở" in legacy OCR: the channel must see them
+    assert line_tokens("dân chủ & co s& (của), “x”") == ["dân", "chủ", "&", "co", "s&", "của", "x"]

@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.correct.lexicon import Lexicon
 from pipeline.correct.lm import LanguageModel
 from pipeline.correct.orthography import is_vietnamese_syllable, skeleton
-from pipeline.correct.segment import IN_WORD_JUNK
+from pipeline.correct.segment import IN_WORD_JUNK, LETTER_JUNK
 from pipeline.correct.tokens import NUM, UNK, lm_tokens, normalize_token
 
 MAX_CANDIDATES = 32  # held-out eng OCR: 24 -> 96.76%, 32 -> 96.89%, 48 -> 96.94% (slower)
@@ -268,8 +268,8 @@ class CandidateGenerator:
     def _keep_unknown(self, lower: str) -> Candidate:
         # a long run of letters and digits may be a code or a foreign word; not a number with
         # look-alike letters in it ("2o24")
-        plausible = is_vietnamese_syllable(lower) or (lower.isalnum() and len(lower) > 3
-                                                      and not self._lookalike_number(lower))
+        plausible = is_vietnamese_syllable(lower) or lower in LETTER_JUNK or (
+            lower.isalnum() and len(lower) > 3 and not self._lookalike_number(lower))
         cand = self._candidate((lower,), 0.0, True)
         return cand if plausible else replace(cand, penalty=cand.penalty + GARBLED_KEEP_LOGPROB)
 

@@ -13,6 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 
 IN_WORD_JUNK = "¢€¥£©®°¤@$&|"
+# ... of which legacy OCR also prints alone for a whole word: "dân chủ & cơ sở" (ở); such a
+# slot is read like a word, its own symbol one of its readings
+LETTER_JUNK = frozenset("&¢€¥")
 # An apostrophe belongs to a word only between two letters or digits (legacy OCR writes "u’o"
 # for ươ); elsewhere it is a quote and a slot of its own.
 _SLOT_RE = re.compile(
@@ -52,7 +55,7 @@ def line_slots(line: str, index: int) -> list[Slot]:
     slots = []
     for number, match in enumerate(_SLOT_RE.finditer(line)):
         word = match.group(1)
-        is_word = bool(word) and any(ch.isalnum() for ch in word)
+        is_word = bool(word) and (any(ch.isalnum() for ch in word) or word in LETTER_JUNK)
         slots.append(Slot(index, match.start(), match.end(), match.group(0), is_word, number == 0))
     return slots
 

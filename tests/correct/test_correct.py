@@ -242,3 +242,10 @@ def test_a_stray_symbol_does_not_break_the_context_of_the_words_around_it(models
     assert correct(text, models=models).text == "Về việc kiện toàn Ban Chỉ đạo công tác _\n_ dân vận chính quyền xã năm 2024"
     joined = "Tải về: MS29_Ban cam ket an ninh.docx"  # joined to words: part of a file name
     assert "MS29_" in correct(joined, models=models).text
+
+
+def test_a_lone_ampersand_of_legacy_ocr_is_read_as_a_word_where_the_context_wants_one(models):
+    legacy = "thuc hién Quy ché dan cha & co s& va cong tac dan van chinh quyén"
+    assert "dân chủ ở cơ sở" in correct(legacy, models=models).text
+    for kept in ("Sở Tài nguyên & Môi trường tỉnh Quảng Ngãi", "giáo dục quốc phòng & an ninh cho học sinh"):
+        assert correct(kept, models=models).text == kept

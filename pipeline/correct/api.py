@@ -8,6 +8,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,6 +27,9 @@ from pipeline.correct.segment import CONTROL_CHARACTERS, Slot, normalize_input, 
 from pipeline.correct.tokens import SYM, normalize_token
 from pipeline.errors import ModelError
 from pipeline.paths import MODELS_DIR
+
+if TYPE_CHECKING:  # the extractor is imported when symbols are first searched
+    from pipeline.extract.symbols import Symbol
 
 CACHE_MIN_COUNT = 2  # a word the first pass chose once does not recur: no cache bonus
 TRUSTED = 0.5  # above this trust the text is taken as it stands; no document cache
@@ -186,7 +190,7 @@ def symbol_spans(lines: list[str]) -> list[list[SymbolSpan]]:
     return spans
 
 
-def _type_code_fix(symbol, shift: int) -> tuple[int, int, str] | None:
+def _type_code_fix(symbol: Symbol, shift: int) -> tuple[int, int, str] | None:
     """Columns and official spelling of a symbol's type code where the text spells it
     otherwise: OCR look-alikes the extractor settles ("436/QP-UBND" is 436/QĐ-UBND).
     Only with an issuer after it: a lone group may be the issuer ("2203/QP": Quốc phòng)."""

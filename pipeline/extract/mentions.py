@@ -48,6 +48,10 @@ _SUBJECT_STOP = re.compile(r";|[.!?](?=\s|$)|\((?:sau day )?goi tat|[\"”](?=\s
 # A letter's "Kính gửi:" line is never part of a subject.
 _CLAUSE_LINK = re.compile(r",\s+(?P<word>" + _spaced("can cu|thuc hien|theo do|nham|dong thoi|tren co so|"
                                                   "tuy nhien|qua do|tu do|do do|vi vay|ngoai ra|hien nay") + r")\b")
+# After a lead word that spreads a document ("quán triệt", "triển khai" ...), "đến" + the
+# people it reaches ends the subject: "... trong tình hình mới đến toàn thể cán bộ".
+_SPREADING = frozenset({"quán triệt", "triển khai"})
+_AUDIENCE = re.compile(r"\s(?:den|toi)\s+(?:" + _spaced("toan the|cac|can bo|doi ngu|dong dao|moi|nhan dan|nguoi") + r")\b")
 _ADDRESSEES = re.compile(r"\s(?P<word>" + _spaced("kinh gui") + r")\s*:")
 _CLAUSE_ACTOR = re.compile(
     r",\s+(?P<word>" + _spaced("ubnd|uy ban|hdnd|hoi dong|so|phong|ban|bo|chu tich|van phong|huyen uy|"
@@ -226,11 +230,14 @@ def _issuer_after(text: str, skel: str, symbol: Symbol, pos: int, next_start: in
     return None, pos
 
 
-def _subject_after(text: str, skel: str, pos: int) -> str | None:
+def _subject_after(text: str, skel: str, pos: int, relation: str | None = None) -> str | None:
     lead = _SUBJECT_LEAD.match(skel, pos)
     if lead is None:
         return None
     end = _subject_end(text, skel, lead.end())
+    if relation in _SPREADING:  # "quán triệt Nghị quyết ... về X đến toàn thể cán bộ"
+        audience = _AUDIENCE.search(skel, lead.end(), end)
+        end = audience.start() if audience else end
     subject = squash_spaces(text[pos:end]).strip(" ,\"“”")
     return subject or None
 
@@ -340,7 +347,7 @@ def describe(text: str, skel: str, symbol: Symbol, prev: RawMention | None, next
         date=date_match.value if date_match else None,
         has_date=date_match is not None,
         issuer=issuer,
-        subject=_subject_after(text, skel, pos),
+        subject=_subject_after(text, skel, pos, relation),
         relation=relation,
         alias_name=_alias_after(text, skel, pos, next_start),
         list_member=in_list,

@@ -166,3 +166,12 @@ def test_a_comma_inside_a_subject_does_not_end_it(tail: str):
     text = f"Căn cứ Công văn số 811/UBND ngày 20/3/2020 của UBND huyện về việc kiện toàn Tổ công tác{tail}."
     (citation,) = extract(text).citations
     assert citation.subject == f"về việc kiện toàn Tổ công tác{tail}"
+
+
+def test_after_quan_triet_the_audience_is_not_part_of_the_subject():
+    text = ("Tiếp tục quán triệt Nghị quyết số 25-NQ/TW ngày 03/6/2013 của Ban Chấp hành Trung ương về tăng "
+            "cường công tác dân vận trong tình hình mới đến toàn thể cán bộ, công chức; lồng ghép nội dung.")
+    (citation,) = extract(text).citations
+    assert citation.subject == "về tăng cường công tác dân vận trong tình hình mới"
+    kept = "Căn cứ Quyết định số 12/QĐ-UBND ngày 03/6/2013 của UBND tỉnh về hỗ trợ đến các hộ nghèo; ban hành."
+    assert extract(kept).citations[0].subject == "về hỗ trợ đến các hộ nghèo"

@@ -166,7 +166,7 @@ class CandidateGenerator:
         """The single reading of a punctuation or number slot."""
         cached = self.fixed_cache.get(token)
         if cached is None:
-            cand = Candidate((token,), (self.lm.id_of(normalize_token(token)),), 0.0, True)
+            cand = Candidate((token,), (self.lm.id_of(normalize_token(token.lower())),), 0.0, True)
             cached = self.fixed_cache[token] = CandidateSet.of((cand,))
         return cached
 

@@ -249,3 +249,10 @@ def test_a_lone_ampersand_of_legacy_ocr_is_read_as_a_word_where_the_context_want
     assert "dân chủ ở cơ sở" in correct(legacy, models=models).text
     for kept in ("Sở Tài nguyên & Môi trường tỉnh Quảng Ngãi", "giáo dục quốc phòng & an ninh cho học sinh"):
         assert correct(kept, models=models).text == kept
+
+
+def test_a_fixed_slot_in_capitals_has_the_language_models_id_of_its_lower_case(models):
+    # the LM was trained on lower-cased text: "UBND" and "QĐ" are "ubnd" and "qđ" to it, not <unk>
+    for token in ("UBND", "QĐ", "NĐ", "TW"):
+        assert models.generator.fixed(token).items[0].ids == (models.lm.id_of(token.lower()),)
+        assert models.lm.id_of(token.lower()) != models.lm.unk

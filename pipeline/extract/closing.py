@@ -95,8 +95,8 @@ def _signer(rights: list[tuple[int, str]]) -> Signer | None:
         elif title is None and _is_title(text) and (authority or len(text) < 40):
             title = text
             first_line = first_line or line_no
-        elif name is None and (authority or title) and _NAME.match(_with_lost_spaces(text)):
-            name = _with_lost_spaces(text)
+        elif name is None and (authority or title) and _NAME.match(spaced := _with_lost_spaces(text)):
+            name = spaced
     if not authority and title is None:
         return None
     return Signer(tuple(authority), title, name, first_line)

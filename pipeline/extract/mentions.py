@@ -234,21 +234,21 @@ def _subject_after(text: str, skel: str, pos: int, relation: str | None = None) 
     lead = _SUBJECT_LEAD.match(skel, pos)
     if lead is None:
         return None
-    end = _subject_end(text, skel, lead.end())
-    if relation in _SPREADING:  # "quán triệt Nghị quyết ... về X đến toàn thể cán bộ"
-        audience = _AUDIENCE.search(skel, lead.end(), end)
-        end = audience.start() if audience else end
+    end = _subject_end(text, skel, lead.end(), relation)
     subject = squash_spaces(text[pos:end]).strip(" ,\"“”")
     return subject or None
 
 
-def _subject_end(text: str, skel: str, start: int) -> int:
+def _subject_end(text: str, skel: str, start: int, relation: str | None) -> int:
     """Where a subject that starts at ``start`` ends: a stop (";", ".", a closing quote, a
-    blank line), a new clause after a comma, a "Kính gửi:" line, or :data:`MAX_SUBJECT_CHARS`
-    on."""
+    blank line), a new clause after a comma, a "Kính gửi:" line, the audience after a lead
+    word that spreads the document (``relation``), or :data:`MAX_SUBJECT_CHARS` on."""
     limit = min(len(text), start + MAX_SUBJECT_CHARS)
     stop = _SUBJECT_STOP.search(skel, start, limit)
     end = stop.start() if stop else limit
+    if relation in _SPREADING:  # "quán triệt Nghị quyết ... về X đến toàn thể cán bộ"
+        audience = _AUDIENCE.search(skel, start, end)
+        end = audience.start() if audience else end
     for rx in (_CLAUSE_LINK, _CLAUSE_ACTOR, _ADDRESSEES):
         for match in rx.finditer(skel, start, end):
             verb = match.groupdict().get("verb")

@@ -148,7 +148,7 @@ def speed(settings, extra: dict, texts: dict[str, list[str]], runs: int = 3, war
 
     - ``first_without_readings`` / ``first``: all pages as one text, one call, fresh models
       (every cache empty), without and with the precomputed readings;
-    - ``pages``: fresh models, one call per page, as a batch worker that starts on one-page
+    - ``page_by_page``: fresh models, one call per page, as a batch worker that starts on one-page
       documents (its caches fill as it goes);
     - ``warm``: the best of ``warm_runs`` more calls on the whole text (every cache filled;
       other processes only ever slow a run down).

@@ -556,8 +556,9 @@ def _stray_symbol(slot: Slot, line: str) -> bool:
     OCR specks and rules, left as they are and out of the decoder, so that they do not break
     the context of the words around them ("_ dan van" is "dân vận"). Joined to a word it is
     part of a name ("MS29_Ban cam ket.docx") and stays in."""
-    alone = (slot.start == 0 or line[slot.start - 1].isspace()) and (slot.end == len(line) or line[slot.end].isspace())
-    return alone and not slot.is_word and normalize_token(slot.text) == SYM
+    if slot.is_word or normalize_token(slot.text) != SYM:
+        return False
+    return (slot.start == 0 or line[slot.start - 1].isspace()) and (slot.end == len(line) or line[slot.end].isspace())
 
 
 def input_notes(text: str, slots: list[Slot]) -> tuple[str, ...]:

@@ -29,11 +29,13 @@ def _spaced(alternatives: str) -> str:
     return alternatives.replace(" ", r"\s+")
 
 
+# the people a document is spread to ("quán triệt ... đến toàn thể cán bộ"): no issuer or subject
+_AUDIENCE_WORDS = "toan the|cac|can bo|doi ngu|dong dao|moi|nhan dan|nguoi"
 _ISSUER_LEAD = re.compile(r"[ \t\n]*,?[ \t\n]*c(?:u|ti|ii|t|ui|tu|i|iu)a[ \t\n]+")
 _ISSUER_STOP = re.compile(
     r"[,;.()\"“”:]|\s(?:" + _spaced("ve|ban hanh|quy dinh|huong dan|phe duyet|thuc hien|sua doi|tai|"
                                     "trien khai|da|duoc|theo|dong thoi|nam(?= \\d)|ngay|cho|doi voi|"
-                                    "va cac|phoi hop|co hieu luc") + r")\b"
+                                    "va cac|phoi hop|co hieu luc") + r"|(?:den|toi)\s+(?:" + _spaced(_AUDIENCE_WORDS) + r"))\b"
 )
 _ORGAN_AFTER_COMMA = re.compile(r"\s*(?:Bộ|Tòa|Viện|Ủy|Hội|Ban|Sở|Văn phòng|Thủ tướng|Chính phủ|Tổng|Kiểm toán|Ngân hàng)\b")
 _UNIT_AFTER = re.compile(r"[ \t]+(?:" + _spaced("tinh|huyen|thanh pho|thi xa|quan|xa|phuong") + r")\b")
@@ -51,7 +53,9 @@ _CLAUSE_LINK = re.compile(r",\s+(?P<word>" + _spaced("can cu|thuc hien|theo do|n
 # After a lead word that spreads a document ("quán triệt", "triển khai" ...), "đến" + the
 # people it reaches ends the subject: "... trong tình hình mới đến toàn thể cán bộ".
 _SPREADING = frozenset({"quán triệt", "triển khai"})
-_AUDIENCE = re.compile(r"\s(?:den|toi)\s+(?:" + _spaced("toan the|cac|can bo|doi ngu|dong dao|moi|nhan dan|nguoi") + r")\b")
+_AUDIENCE = re.compile(r"\s(?:den|toi)\s+(?:" + _spaced(_AUDIENCE_WORDS) + r")\b")
+# ... or a date that opens the citing clause: "..., ngày 15/9/2023 Thường trực Ban Dân vận làm việc"
+_CLAUSE_DATE = re.compile(rf",\s+ngay\s+{DATE_BODY}\s*,?\s+(?P<word>\w)")
 _ADDRESSEES = re.compile(r"\s(?P<word>" + _spaced("kinh gui") + r")\s*:")
 _CLAUSE_ACTOR = re.compile(
     r",\s+(?P<word>" + _spaced("ubnd|uy ban|hdnd|hoi dong|so|phong|ban|bo|chu tich|van phong|huyen uy|"
@@ -241,7 +245,7 @@ def _subject_after(text: str, skel: str, pos: int, relation: str | None = None) 
 
 def _subject_end(text: str, skel: str, start: int, relation: str | None) -> int:
     """Where a subject that starts at ``start`` ends: a stop (";", ".", a closing quote, a
-    blank line), a new clause after a comma, a "Kính gửi:" line, the audience after a lead
+    blank line), a new clause after a comma (a date opening it too), a "Kính gửi:" line, the audience after a lead
     word that spreads the document (``relation``), or :data:`MAX_SUBJECT_CHARS` on."""
     limit = min(len(text), start + MAX_SUBJECT_CHARS)
     stop = _SUBJECT_STOP.search(skel, start, limit)
@@ -249,7 +253,7 @@ def _subject_end(text: str, skel: str, start: int, relation: str | None) -> int:
     if relation in _SPREADING:  # "quán triệt Nghị quyết ... về X đến toàn thể cán bộ"
         audience = _AUDIENCE.search(skel, start, end)
         end = audience.start() if audience else end
-    for rx in (_CLAUSE_LINK, _CLAUSE_ACTOR, _ADDRESSEES):
+    for rx in (_CLAUSE_LINK, _CLAUSE_ACTOR, _CLAUSE_DATE, _ADDRESSEES):
         for match in rx.finditer(skel, start, end):
             verb = match.groupdict().get("verb")
             if text[match.start("word")].isupper() and (verb is None or text[match.start("verb")].islower()):

@@ -175,3 +175,13 @@ def test_after_quan_triet_the_audience_is_not_part_of_the_subject():
     assert citation.subject == "về tăng cường công tác dân vận trong tình hình mới"
     kept = "Căn cứ Quyết định số 12/QĐ-UBND ngày 03/6/2013 của UBND tỉnh về hỗ trợ đến các hộ nghèo; ban hành."
     assert extract(kept).citations[0].subject == "về hỗ trợ đến các hộ nghèo"
+
+
+def test_the_audience_ends_an_issuer_and_a_date_opening_a_clause_ends_a_subject():
+    text = ("Thực hiện Kế hoạch số 18-KH/BDVHU ngày 15/02/2023 của Ban Dân vận Huyện ủy về kiểm tra việc "
+            "thực hiện Quy chế dân chủ ở cơ sở, ngày 15/9/2023 Thường trực Ban Dân vận làm việc với Đảng ủy xã. "
+            "Đảng ủy xã đã quán triệt Nghị định số 59/2023/NĐ-CP ngày 14/8/2023 của Chính phủ đến toàn thể "
+            "cán bộ, đảng viên.")
+    plan, decree = extract(text).citations
+    assert plan.subject == "về kiểm tra việc thực hiện Quy chế dân chủ ở cơ sở"
+    assert decree.issuer == "Chính phủ"

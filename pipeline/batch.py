@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -191,10 +192,23 @@ def _stage_of(error: VanthuError) -> str:
     return "process"
 
 
+PARENT_CHECK_S = 1.0  # how often a worker checks that the batch it works for is still there
+
+
 def _worker_init() -> None:
-    """Workers leave Ctrl-C to the parent, and run Tesseract on one thread each."""
+    """Workers leave Ctrl-C to the parent, run Tesseract on one thread each, and end when the
+    parent is gone (killed with SIGKILL, it cannot tell them to)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """End this process once its parent has died (it is then adopted by another process):
+    a pool worker waits on its job queue for ever otherwise, holding the models' memory."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(1)
 
 
 # --- the parent side --------------------------------------------------------------------

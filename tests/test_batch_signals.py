@@ -43,6 +43,28 @@ def wait_for_documents(proc: subprocess.Popen, count: int, timeout: float = 120)
             done = json.loads(line)["docs_done"]
 
 
+def child_pids(parent: int) -> list[int]:
+    """The processes whose parent is ``parent`` (Linux /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def alive(pid: int) -> bool:
+    """``pid`` runs and is no zombie (a zombie is dead, waiting for its new parent to reap it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def stored(out: Path) -> tuple[list[str], list[str]]:
     with sqlite3.connect(out / "vanthu.sqlite") as db:
         reports = [r[0] for r in db.execute("SELECT file FROM reports ORDER BY file")]
@@ -57,8 +79,13 @@ def test_kill_9_then_rerun_stores_every_document_exactly_once(tmp_path, workers)
     make_archive(archive, 12)
     proc = start(archive, out, "--workers", workers)
     wait_for_documents(proc, 3)
+    children = child_pids(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in children if alive(pid)], "workers outlived their killed parent"
     before, _ = stored(out)
     assert 0 < len(before) < 12
     rerun = subprocess.run([sys.executable, "-m", "pipeline", "process", str(archive), "-o", str(out),

@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd tesseract-ocr-eng \
-                fonts-liberation2 fonts-texgyre python3-venv python3-pip
+                fonts-liberation2 fonts-texgyre python3-venv python3-pip python3-dev gcc
 OUT    ?= out
 
 .PHONY: help setup system-deps venv demo test test-fast bench samples models clean
@@ -26,7 +26,7 @@ system-deps:
 
 venv: $(BIN)/vanthu
 
-$(BIN)/vanthu: pyproject.toml
+$(BIN)/vanthu: pyproject.toml setup.py pipeline/correct/_beam.pyx
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'

@@ -34,6 +34,17 @@ def run_checks() -> Iterator[Check]:
     for module, package in PYTHON_PACKAGES:
         yield _check_module(module, package)
     yield _check_models()
+    yield _check_compiled_beam()
+
+
+def _check_compiled_beam() -> Check:
+    """The corrector's compiled beam (optional: the numpy beam gives the same text, slower)."""
+    from pipeline.correct import batch_decoder
+
+    if batch_decoder._beam is not None:
+        return Check("compiled decoder", True, "built: the corrector decodes in compiled code")
+    return Check("compiled decoder", False, "not built: the corrector uses its numpy beam (same results, slower)",
+                 f"{APT} gcc python3-dev && pip install --force-reinstall --no-deps -e .", required=False)
 
 
 def _check_models() -> Check:

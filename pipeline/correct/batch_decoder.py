@@ -20,6 +20,14 @@ from pipeline.correct.decoder import DecoderSettings, _advance, stack
 from pipeline.correct.kneser_ney import BITS, MASK
 from pipeline.correct.lm import LanguageModel
 
+try:
+    from pipeline.correct import _beam
+except ImportError:  # installed without a C compiler: the numpy beam below
+    _beam = None
+
+COMPILED = _beam is not None  # tests and the benchmark switch it off to run the numpy beam
+MAX_COMPILED_BEAM = 64  # the compiled beam keeps its states in fixed arrays of this size
+
 
 @dataclass(frozen=True, slots=True)
 class _Table:
@@ -136,8 +144,9 @@ def decode_many(lm: LanguageModel, segments: Sequence[Sequence[CandidateSet]],
     if not segments:
         return []
     pieces = [piece for segment in segments for piece in _pieces(segment, lm)]
-    chosen = _decode_pieces(lm, [p.slots for p in pieces], np.array([p.u for p in pieces], dtype=np.int64),
-                            np.array([p.v for p in pieces], dtype=np.int64), settings, extra)
+    decode = _decode_compiled if compiled_for(lm, settings) else _decode_pieces
+    chosen = decode(lm, [p.slots for p in pieces], np.array([p.u for p in pieces], dtype=np.int64),
+                    np.array([p.v for p in pieces], dtype=np.int64), settings, extra)
     out: list[list[int]] = []
     for piece, picks in zip(pieces, chosen, strict=True):
         if piece.first:
@@ -177,6 +186,30 @@ def _pieces(segment: Sequence[CandidateSet], lm: LanguageModel) -> list[_Piece]:
         start, (u, v) = i + 1, state
     out.append(_Piece(segment[start:], u, v, start == 0))
     return out
+
+
+def compiled_for(lm: LanguageModel, settings: DecoderSettings) -> bool:
+    """Whether the compiled beam can decode with this model: it was built, the beam fits, and
+    the model holds float32 values as loaded from disk (models estimated in memory hold float64)."""
+    return (COMPILED and settings.beam <= MAX_COMPILED_BEAM
+            and all(a.dtype == np.float32 for a in (lm.uni_lp, lm.uni_bow, lm.bi_lp, lm.bi_bow, lm.tri_lp)))
+
+
+def _decode_compiled(lm: LanguageModel, segments: Sequence[Sequence[CandidateSet]], u: np.ndarray,
+                     v: np.ndarray, settings: DecoderSettings, extra: np.ndarray | None) -> list[list[int]]:
+    """:func:`_decode_pieces` by the compiled beam: the same choices."""
+    sets = [s for segment in segments for s in segment]
+    ids, scores = stack(sets, settings)
+    if extra is not None:
+        scores = scores + extra
+    sizes = np.array([len(s) for s in sets], dtype=np.int64)
+    offset = np.cumsum(sizes) - sizes
+    bounds = np.cumsum([0, *(len(segment) for segment in segments)]).astype(np.int64)
+    chosen = np.zeros(len(sets), dtype=np.int64)
+    _beam.decode_pieces(lm, ids, np.ascontiguousarray(scores, dtype=np.float64), offset, sizes, bounds,
+                        u, v, settings.beam, chosen)
+    picks = chosen.tolist()
+    return [picks[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)]
 
 
 def _decode_pieces(lm: LanguageModel, segments: Sequence[Sequence[CandidateSet]], u: np.ndarray, v: np.ndarray,

@@ -1,12 +1,17 @@
-"""Decoder: the lockstep batch gives the per-segment Viterbi result; small lattices by hand."""
+"""Decoder: the lockstep batch, numpy and compiled, gives the per-segment Viterbi result;
+small lattices by hand."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from pipeline.correct import batch_decoder
 from pipeline.correct.api import decoder_settings, slot_candidates
-from pipeline.correct.batch_decoder import FLOOR_MIN_PAIRS, _pairs, _pieces, _prune, _prune_fast, decode_many
+from pipeline.correct.batch_decoder import (FLOOR_MIN_PAIRS, _pairs, _pieces, _prune, _prune_fast, compiled_for,
+                                            decode_many)
 from pipeline.correct.candidates import Candidate, CandidateSet
 from pipeline.correct.decoder import DecoderSettings, decode
 from pipeline.correct.kneser_ney import BITS
@@ -20,9 +25,18 @@ TEXTS = [
 ]
 
 
+@pytest.fixture(params=["numpy", "compiled"])
+def beam_code(request, monkeypatch) -> str:
+    """Run decode_many with the numpy beam, then with the compiled one (where it was built)."""
+    if request.param == "compiled" and batch_decoder._beam is None:
+        pytest.skip("the compiled beam was not built (no C compiler when vanthu was installed)")
+    monkeypatch.setattr(batch_decoder, "COMPILED", request.param == "compiled")
+    return request.param
+
+
 @pytest.mark.parametrize("text", TEXTS)
 @pytest.mark.parametrize("beam", [1, 3, 8])
-def test_batch_equals_one_by_one(models, text: str, beam: int) -> None:
+def test_batch_equals_one_by_one(models, beam_code: str, text: str, beam: int) -> None:
     units = [s for p in paragraphs(text.split("\n")) for s in sentences(p)]
     settings = decoder_settings(models.settings, [s for u in units for s in u], models.lexicon)
     settings = DecoderSettings(settings.channel_weight, settings.keep_bonus, beam, settings.marks_stripped,
@@ -74,10 +88,21 @@ def _random_sets(seed: int, vocab: int, lengths: list[int], single: float = 0.0)
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("vocab", [6, 40, 2000])
-def test_batch_equals_one_by_one_on_random_lattices(models, seed: int, vocab: int) -> None:
+def test_batch_equals_one_by_one_on_random_lattices(models, beam_code: str, seed: int, vocab: int) -> None:
     segments = _random_sets(seed, vocab, [1, 5, 17, 30])
-    settings = DecoderSettings(beam=8)
-    assert decode_many(models.lm, segments, settings) == [decode(models.lm, s, settings) for s in segments]
+    for beam in (1, 8, 40):
+        settings = DecoderSettings(beam=beam)
+        assert decode_many(models.lm, segments, settings) == [decode(models.lm, s, settings) for s in segments]
+
+
+def test_compiled_beam_runs_on_the_shipped_model_only(models) -> None:
+    """The compiled beam reads the float32 arrays of a model loaded from disk; a model
+    estimated in memory (float64) and beams wider than its arrays go to the numpy beam."""
+    built = batch_decoder._beam is not None
+    assert compiled_for(models.lm, DecoderSettings(beam=8)) == built
+    assert not compiled_for(models.lm, DecoderSettings(beam=batch_decoder.MAX_COMPILED_BEAM + 1))
+    in_memory = replace(models.lm, uni_lp=models.lm.uni_lp.astype(np.float64))
+    assert not compiled_for(in_memory, DecoderSettings(beam=8))
 
 
 def _plain_prune(key: np.ndarray, total: np.ndarray, beam: int) -> list[int]:
@@ -132,7 +157,7 @@ def test_prune_fast_equals_prune(seed: int, words: int) -> None:
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
-def test_segments_cut_where_the_state_is_certain_decode_as_a_whole(models, seed: int) -> None:
+def test_segments_cut_where_the_state_is_certain_decode_as_a_whole(models, beam_code: str, seed: int) -> None:
     """Pieces cut after one-reading slots (two LM ids, or two such slots in a row) are decoded
     side by side from the state there; the choices are those of the whole segment."""
     segments = _random_sets(seed, 2000, [3, 25, 60], single=0.4)

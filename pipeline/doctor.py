@@ -38,12 +38,13 @@ def run_checks() -> Iterator[Check]:
 
 
 def _check_compiled_beam() -> Check:
-    """The corrector's compiled beam (optional: the numpy beam gives the same text, slower)."""
-    from pipeline.correct import batch_decoder
+    """The corrector's compiled beam and channel DP (optional: their Python versions give the
+    same text, slower)."""
+    from pipeline.correct import align, decoder
 
-    if batch_decoder._beam is not None:
-        return Check("compiled decoder", True, "built: the corrector decodes in compiled code")
-    return Check("compiled decoder", False, "not built: the corrector uses its numpy beam (same results, slower)",
+    if decoder._beam is not None and align._segments is not None:
+        return Check("compiled corrector", True, "built: the corrector's beam and channel scoring run compiled")
+    return Check("compiled corrector", False, "not built: the corrector runs in Python and numpy only (same results, slower)",
                  f"{APT} gcc python3-dev && pip install --force-reinstall --no-deps -e .", required=False)
 
 

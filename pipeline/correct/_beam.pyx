@@ -134,6 +134,16 @@ cdef void index_of(Index* ix, object hash_index):
     ix.shift = <uint64_t> int(hash_index.shift)
 
 
+cdef void _model(Model* m, object lm):
+    """Pointers into the arrays of a LanguageModel (which outlives every call that uses them)."""
+    index_of(&m.bi, lm.bi)
+    index_of(&m.tri, lm.tri)
+    cdef const float[::1] uni_lp = lm.uni_lp, uni_bow = lm.uni_bow, bi_lp = lm.bi_lp, bi_bow = lm.bi_bow
+    cdef const float[::1] tri_lp = lm.tri_lp
+    m.uni_lp, m.uni_bow, m.bi_lp, m.bi_bow = &uni_lp[0], &uni_bow[0], &bi_lp[0], &bi_bow[0]
+    m.tri_lp = &tri_lp[0] if tri_lp.shape[0] else NULL
+
+
 cdef struct Buffers:
     Pair* pairs
     int32_t* back_state
@@ -166,12 +176,7 @@ def decode_pieces(lm, const int64_t[:, ::1] ids, const double[::1] scores,
     The language model's arrays must be the float32 ones it is loaded with (see ``batch_decoder.compiled_for``).
     """
     cdef Model m
-    index_of(&m.bi, lm.bi)
-    index_of(&m.tri, lm.tri)
-    cdef const float[::1] uni_lp = lm.uni_lp, uni_bow = lm.uni_bow, bi_lp = lm.bi_lp, bi_bow = lm.bi_bow
-    cdef const float[::1] tri_lp = lm.tri_lp
-    m.uni_lp, m.uni_bow, m.bi_lp, m.bi_bow = &uni_lp[0], &uni_bow[0], &bi_lp[0], &bi_bow[0]
-    m.tri_lp = &tri_lp[0] if tri_lp.shape[0] else NULL
+    _model(&m, lm)
     cdef int64_t eos = lm.eos
     cdef Py_ssize_t n_slots = offset.shape[0], width = ids.shape[1], n_pieces = bounds.shape[0] - 1
     cdef Py_ssize_t widest = 1, s
@@ -296,3 +301,30 @@ cdef void _piece(const Model* m, const int64_t* ids, Py_ssize_t width, const dou
     for t in range(end_slot - 1, first_slot - 1, -1):
         chosen[t] = back_cand[t * beam + best]
         best = back_state[t * beam + best]
+
+
+def advance(lm, const int64_t[::1] u, const int64_t[::1] v, const double[::1] total,
+            const int64_t[:, ::1] ids, const int64_t[::1] rows):
+    """``decoder._advance`` compiled: score the words ``ids[rows[k]]`` (-1: none, skipped) one
+    after the other from state (u[k], v[k]); returns the final (u, v, total) as numpy arrays."""
+    import numpy as np
+    cdef Model m
+    _model(&m, lm)
+    cdef Py_ssize_t n = rows.shape[0], width = ids.shape[1], k, j
+    out_u = np.empty(n, dtype=np.int64)
+    out_v = np.empty(n, dtype=np.int64)
+    out_total = np.empty(n, dtype=np.float64)
+    cdef int64_t[::1] nu = out_u, nv = out_v
+    cdef double[::1] nt = out_total
+    cdef int64_t a, b, w
+    cdef double score
+    with nogil:
+        for k in range(n):
+            a, b, score = u[k], v[k], total[k]
+            for j in range(width):
+                w = ids[rows[k], j]
+                if w >= 0:
+                    score = score + logprob(&m, a, b, w)
+                    a, b = b, w
+            nu[k], nv[k], nt[k] = a, b, score
+    return out_u, out_v, out_total

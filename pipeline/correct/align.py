@@ -31,6 +31,13 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.correct.orthography import skeleton
 from pipeline.correct.segment import IN_WORD_JUNK
 
+try:
+    from pipeline.correct import _segments
+except ImportError:  # installed without a C compiler: SegmentTable scores in Python
+    _segments = None
+
+COMPILED = _segments is not None  # tests switch it off to run the Python DP
+
 NEG_INF = -math.inf
 MAX_ALPHA = 2  # longest intended segment
 MAX_BETA = 3  # longest observed segment
@@ -298,6 +305,8 @@ class SegmentTable:
     _prefix_observed: str | None = None
     _prefix_rows: dict[str, list[float]] = field(default_factory=dict)
     _ends: list[list[tuple[int, str]]] = field(default_factory=list)
+    _lattice: object = None
+    _lattice_observed: str | None = None
 
     def __post_init__(self) -> None:
         self._totals = {a: (sum(b.values()), len(b)) for a, b in self.single.items()}
@@ -346,8 +355,14 @@ class SegmentTable:
         The same recursion as :func:`segment_viterbi`, unrolled for speed: one-character
         segments read up to :data:`MAX_BETA` observed characters, learned pairs their own.
         Rows are kept per intended prefix while ``observed`` stays the same, so candidates
-        for one observed token share the work on their common prefixes.
+        for one observed token share the work on their common prefixes. Where vanthu was built
+        with a C compiler, the compiled DP (:mod:`pipeline.correct._segments`) gives the same
+        scores.
         """
+        if COMPILED:
+            if observed != self._lattice_observed:
+                self._lattice, self._lattice_observed = _segments.Lattice(self, observed), observed
+            return self._lattice.score(intended)
         if observed != self._prefix_observed or len(self._prefix_rows) > _PREFIX_LIMIT:
             self._prefix_observed = observed
             self._prefix_rows = {"": [0.0] + [NEG_INF] * len(observed)}

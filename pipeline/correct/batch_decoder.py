@@ -16,16 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.correct.candidates import CandidateSet
-from pipeline.correct.decoder import DecoderSettings, _advance, stack
+from pipeline.correct.decoder import DecoderSettings, _advance, _beam, compiled_lm, stack
 from pipeline.correct.kneser_ney import BITS, MASK
 from pipeline.correct.lm import LanguageModel
 
-try:
-    from pipeline.correct import _beam
-except ImportError:  # installed without a C compiler: the numpy beam below
-    _beam = None
-
-COMPILED = _beam is not None  # tests and the benchmark switch it off to run the numpy beam
 MAX_COMPILED_BEAM = 64  # the compiled beam keeps its states in fixed arrays of this size
 
 
@@ -189,10 +183,9 @@ def _pieces(segment: Sequence[CandidateSet], lm: LanguageModel) -> list[_Piece]:
 
 
 def compiled_for(lm: LanguageModel, settings: DecoderSettings) -> bool:
-    """Whether the compiled beam can decode with this model: it was built, the beam fits, and
-    the model holds float32 values as loaded from disk (models estimated in memory hold float64)."""
-    return (COMPILED and settings.beam <= MAX_COMPILED_BEAM
-            and all(a.dtype == np.float32 for a in (lm.uni_lp, lm.uni_bow, lm.bi_lp, lm.bi_bow, lm.tri_lp)))
+    """Whether the compiled beam can decode with this model (see ``decoder.compiled_lm``) and
+    this beam fits in it."""
+    return settings.beam <= MAX_COMPILED_BEAM and compiled_lm(lm)
 
 
 def _decode_compiled(lm: LanguageModel, segments: Sequence[Sequence[CandidateSet]], u: np.ndarray,

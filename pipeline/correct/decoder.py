@@ -17,6 +17,19 @@ from pipeline.correct.candidates import CandidateSet
 from pipeline.correct.kneser_ney import BITS
 from pipeline.correct.lm import LanguageModel
 
+try:
+    from pipeline.correct import _beam
+except ImportError:  # installed without a C compiler: numpy does it all
+    _beam = None
+
+COMPILED = _beam is not None  # tests and the benchmark switch it off to run numpy only
+
+
+def compiled_lm(lm: LanguageModel) -> bool:
+    """Whether compiled code can score with this model: it was built, and the model holds the
+    float32 values it is loaded with from disk (a model estimated in memory holds float64)."""
+    return COMPILED and all(a.dtype == np.float32 for a in (lm.uni_lp, lm.uni_bow, lm.bi_lp, lm.bi_bow, lm.tri_lp))
+
 
 @dataclass(frozen=True, slots=True)
 class DecoderSettings:
@@ -42,7 +55,12 @@ def _advance(lm: LanguageModel, u, v, total, ids, cand_index):
     """Score the candidates' words one after the other; return the final (u, v, total).
 
     Ids of -1 (shorter readings, no following word) are skipped, not scored and masked.
+    Compiled where it was built (same sums, same results).
     """
+    if compiled_lm(lm):
+        as_ids = lambda a: np.ascontiguousarray(a, dtype=np.int64)  # noqa: E731
+        return _beam.advance(lm, as_ids(u), as_ids(v), np.ascontiguousarray(total, dtype=np.float64),
+                             as_ids(ids), as_ids(cand_index))
     for j in range(ids.shape[1]):
         w = ids[cand_index, j]
         valid = np.nonzero(w >= 0)[0]

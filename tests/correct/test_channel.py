@@ -296,7 +296,36 @@ def test_rewrites_of_empty_or_very_long_tokens_are_empty(hand_model, observed):
     assert hand_model.rewrites(observed) == []
 
 
-def test_fast_scoring_matches_the_reference_viterbi_in_any_call_order():
+@pytest.fixture(params=["python", "compiled"])
+def segment_dp(request, monkeypatch) -> str:
+    """Score with SegmentTable's Python DP, then with the compiled one (where it was built)."""
+    from pipeline.correct import align
+
+    if request.param == "compiled" and align._segments is None:
+        pytest.skip("the compiled DP was not built (no C compiler when vanthu was installed)")
+    monkeypatch.setattr(align, "COMPILED", request.param == "compiled")
+    return request.param
+
+
+def test_compiled_dp_scores_as_the_python_dp_with_the_shipped_model(monkeypatch) -> None:
+    """Every intended word of a few damaged tokens, both ways, mixed channel: equal floats."""
+    from pipeline.correct import align
+
+    if align._segments is None:
+        pytest.skip("the compiled DP was not built (no C compiler when vanthu was installed)")
+    data = read_model_file(default_model_path())
+    observed = ["ctia", "dugc", "nudc", "s6", "20thang", "congtac", "chirc", "ﬁ", "", "qd-ubnd", "nguyénxan"]
+    intended = ["của", "được", "nước", "số", "20 tháng", "công tác", "chức", "fi", "", "qđ-ubnd", "nguyễn xăn",
+                "cua", "đuợc", "nuớc", "sở", "tháng", "công", "chúc", "nguyễn"]
+    scores = {}
+    for compiled in (True, False):
+        monkeypatch.setattr(align, "COMPILED", compiled)
+        model = ChannelModel(data, "mix")
+        scores[compiled] = [model.logprob(o, w) for o in observed for w in intended + intended[::-1]]
+    assert scores[True] == scores[False]
+
+
+def test_fast_scoring_matches_the_reference_viterbi_in_any_call_order(segment_dp: str):
     table = SegmentTable.from_counts(
         estimate_counts(_HAND_PAIRS)["single"],
         {"ủa": {"tia": 5}, "ượ": {"ug": 4}}, {"ủa": 10, "ượ": 6},

@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from pipeline.correct import batch_decoder
+from pipeline.correct import batch_decoder, decoder
 from pipeline.correct.api import decoder_settings, slot_candidates
 from pipeline.correct.batch_decoder import (FLOOR_MIN_PAIRS, _pairs, _pieces, _prune, _prune_fast, compiled_for,
                                             decode_many)
@@ -28,9 +28,9 @@ TEXTS = [
 @pytest.fixture(params=["numpy", "compiled"])
 def beam_code(request, monkeypatch) -> str:
     """Run decode_many with the numpy beam, then with the compiled one (where it was built)."""
-    if request.param == "compiled" and batch_decoder._beam is None:
+    if request.param == "compiled" and decoder._beam is None:
         pytest.skip("the compiled beam was not built (no C compiler when vanthu was installed)")
-    monkeypatch.setattr(batch_decoder, "COMPILED", request.param == "compiled")
+    monkeypatch.setattr(decoder, "COMPILED", request.param == "compiled")
     return request.param
 
 
@@ -98,11 +98,33 @@ def test_batch_equals_one_by_one_on_random_lattices(models, beam_code: str, seed
 def test_compiled_beam_runs_on_the_shipped_model_only(models) -> None:
     """The compiled beam reads the float32 arrays of a model loaded from disk; a model
     estimated in memory (float64) and beams wider than its arrays go to the numpy beam."""
-    built = batch_decoder._beam is not None
+    built = decoder._beam is not None
     assert compiled_for(models.lm, DecoderSettings(beam=8)) == built
     assert not compiled_for(models.lm, DecoderSettings(beam=batch_decoder.MAX_COMPILED_BEAM + 1))
     in_memory = replace(models.lm, uni_lp=models.lm.uni_lp.astype(np.float64))
     assert not compiled_for(in_memory, DecoderSettings(beam=8))
+
+
+def test_compiled_advance_gives_the_numpy_sums(models, monkeypatch) -> None:
+    """decoder._advance compiled and in numpy: the same states and the same float64 totals,
+    -1 ids skipped wherever they are (the words after a slot may be one or none)."""
+    if decoder._beam is None:
+        pytest.skip("the compiled beam was not built (no C compiler when vanthu was installed)")
+    rng = np.random.default_rng(5)
+    vocab = len(models.lm.vocab)
+    ids = rng.integers(0, vocab, (500, 3))
+    ids[rng.random(ids.shape) < 0.3] = -1
+    u, v = rng.integers(0, vocab, 800), rng.integers(0, vocab, 800)
+    total, rows = rng.normal(0, 5, 800), rng.integers(0, 500, 800)
+    # and real text, whose trigrams are stored: rows 0-9 read on from its words k and k+1
+    words = [models.lm.id_of(w) for w in "uỷ ban nhân dân tỉnh báo cáo kết quả thực hiện nhiệm vụ năm".split()]
+    for k in range(10):
+        ids[k], u[k], v[k], rows[k] = words[k + 2 : k + 5], words[k], words[k + 1], k
+    compiled = decoder._advance(models.lm, u, v, total, ids, rows)
+    monkeypatch.setattr(decoder, "COMPILED", False)
+    plain = decoder._advance(models.lm, u, v, total, ids, rows)
+    for got, expected in zip(compiled, plain, strict=True):
+        assert np.array_equal(got, expected)
 
 
 def _plain_prune(key: np.ndarray, total: np.ndarray, beam: int) -> list[int]:

@@ -30,7 +30,7 @@ def extensions() -> list:
     try:
         from Cython.Build import cythonize
 
-        return cythonize(["pipeline/correct/_beam.pyx", "pipeline/correct/_segments.pyx"], language_level=3, quiet=True)
+        return cythonize(["pipeline/correct/_beam.pyx", "pipeline/correct/_segments.pyx", "pipeline/correct/_search.pyx"], language_level=3, quiet=True)
     except Exception as exc:  # no Cython, or it failed
         print(f"warning: the compiled modules are not built ({exc}); vanthu will use their Python versions")
         return []

@@ -41,6 +41,13 @@ from pipeline.correct.orthography import skeleton
 from pipeline.errors import ModelError
 from pipeline.paths import MODELS_DIR
 
+try:
+    from pipeline.correct import _search
+except ImportError:  # installed without a C compiler: SkeletonSearch searches in Python
+    _search = None
+
+COMPILED = _search is not None  # tests switch it off to run the Python search
+
 FORMAT = "vanthu-channel/1"
 ENGINES = ("eng", "vie")
 _CACHE_LIMIT = 300_000  # logprob results kept (~60 MB at most)
@@ -178,6 +185,7 @@ class SkeletonSearch:
         self.reverse = self._reverse_index()
         self._generic: dict[str, list[tuple[str, float]]] = {}
         self._cache: dict[str, list[tuple[str, float]]] = {}
+        self._compiled = None  # the compiled search, made on first use (see :meth:`search`)
 
     def _reverse_index(self) -> dict[str, list[tuple[str, float]]]:
         index: dict[str, list[tuple[str, float]]] = {}
@@ -244,6 +252,21 @@ class SkeletonSearch:
             return cached
         if not observed or len(observed) > MAX_SEARCH_LEN:
             return []
+        result = self._search_compiled(observed) if COMPILED else self._search_python(observed)
+        if len(self._cache) > _SEARCH_CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[observed] = result
+        return result
+
+    def _search_compiled(self, observed: str) -> list[tuple[str, float]]:
+        """:meth:`_search_python` in compiled code (:mod:`pipeline.correct._search`): the same
+        skeletons and scores. Its trie is built on the first search, not at load."""
+        if self._compiled is None:
+            self._compiled = _search.CompiledSearch(self, BEAM, BEAM_MARGIN, GENERIC_BEAM, MAX_REWRITES,
+                                                    MAX_SEARCH_LEN)
+        return self._compiled.search(observed)
+
+    def _search_python(self, observed: str) -> list[tuple[str, float]]:
         m = len(observed)
         layers: list[dict[str, float]] = [{} for _ in range(m + 1)]
         layers[0][""] = 0.0
@@ -256,11 +279,7 @@ class SkeletonSearch:
         prior = self.prior
         finals = [(s + prior[_last(w)], w) for w, s in layers[m].items() if _last(w) in prior]
         finals.sort(reverse=True)
-        result = [(w, s) for s, w in finals[:MAX_REWRITES]]
-        if len(self._cache) > _SEARCH_CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[observed] = result
-        return result
+        return [(w, s) for s, w in finals[:MAX_REWRITES]]
 
 
 def _prune(layer: dict[str, float]) -> dict[str, float]:

@@ -325,6 +325,25 @@ def test_compiled_dp_scores_as_the_python_dp_with_the_shipped_model(monkeypatch)
     assert scores[True] == scores[False]
 
 
+def test_compiled_search_finds_what_the_python_search_finds(monkeypatch) -> None:
+    """The backward search compiled and in Python, shipped model: the same skeletons in the same
+    order with equal scores, glued tokens, ties and the longest searched token included."""
+    from pipeline.correct import channel
+
+    if channel._search is None:
+        pytest.skip("the compiled search was not built (no C compiler when vanthu was installed)")
+    data = read_model_file(default_model_path())
+    observed = ["ctia", "dugc", "nudc", "s6", "1a", "iy", "chirc", "congtac", "20thang", "satdon", "nguyenvan",
+                "thuchien", "ubnd", "x", "ngh", "qd-ubnd", "nguyénxan", "đồngchí", "a" * 32, "ﬁ", "tr", "oong"]
+    found = {}
+    for compiled in (True, False):
+        monkeypatch.setattr(channel, "COMPILED", compiled)
+        model = ChannelModel(data, "mix")
+        found[compiled] = [model.rewrites(o, limit=40) for o in observed]
+    assert found[True] == found[False]
+    assert sum(len(r) > 0 for r in found[True]) > len(observed) // 2  # the searches find something
+
+
 def test_fast_scoring_matches_the_reference_viterbi_in_any_call_order(segment_dp: str):
     table = SegmentTable.from_counts(
         estimate_counts(_HAND_PAIRS)["single"],

@@ -10,8 +10,8 @@
     and (e2) vanthu's own OCR stage on them (``make_pairs.py --engines vanthu``);
     speed in syllables per CPU second after loading, on held-out pages the models have not seen
     (fresh models, the median of 3 runs: all pages as one text, with and without the precomputed
-    readings table, and page by page; then the best of 3 warm passes), for text stripped of
-    marks and for eng, vie and vanthu OCR pages;
+    readings table, and page by page, also without the compiled modules; then the best of 3 warm
+    passes), for text stripped of marks and for eng, vie and vanthu OCR pages;
 (f) held-out lines with 5% of their words cut by a stray space, (g) with the last word of 30%
     of them hyphenated across the line end (the reference has the word whole).
 """
@@ -25,6 +25,7 @@ import sys
 import statistics
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.corpus import CORPUS_FILES, iter_corpus_lines  # noqa: E402
-from pipeline.correct import correct, load_models  # noqa: E402
+from pipeline.correct import align, channel, correct, decoder, load_models  # noqa: E402
 from pipeline.correct.api import CorrectorSettings  # noqa: E402
 from pipeline.correct.candidates import CandidateGenerator  # noqa: E402
 from pipeline.correct.orthography import strip_diacritics  # noqa: E402
@@ -149,7 +150,8 @@ def speed(settings, extra: dict, texts: dict[str, list[str]], runs: int = 3, war
     - ``first_without_readings`` / ``first``: all pages as one text, one call, fresh models
       (every cache empty), without and with the precomputed readings;
     - ``page_by_page``: fresh models, one call per page, as a batch worker that starts on one-page
-      documents (its caches fill as it goes);
+      documents (its caches fill as it goes); ``page_by_page_python`` the same without the
+      compiled modules (:func:`python_only`), runs alternated with the compiled ones;
     - ``warm``: the best of ``warm_runs`` more calls on the whole text (every cache filled;
       other processes only ever slow a run down).
     """
@@ -158,10 +160,16 @@ def speed(settings, extra: dict, texts: dict[str, list[str]], runs: int = 3, war
         text = "\n\n".join(pages)
         n = len(syllable_tokens(text))
         row = {"syllables": n, "pages": len(pages), "runs": runs}
-        for label, readings, calls in (("first_without_readings", False, [text]), ("first", True, [text]),
-                                       ("page_by_page", True, pages)):
+        for label, readings, calls in (("first_without_readings", False, [text]), ("first", True, [text])):
             row[label] = round(n / statistics.median(_fresh_seconds(settings, extra, readings, calls)
                                                      for _ in range(runs)))
+        compiled, python = [], []
+        for _ in range(runs):  # alternated: the machine's load changes over a run
+            compiled.append(_fresh_seconds(settings, extra, True, pages))
+            with python_only():
+                python.append(_fresh_seconds(settings, extra, True, pages))
+        row["page_by_page"] = round(n / statistics.median(compiled))
+        row["page_by_page_python"] = round(n / statistics.median(python))
         models = _fresh(settings, extra, True)
         for page in pages:
             correct(page, models=models)
@@ -174,6 +182,21 @@ def speed(settings, extra: dict, texts: dict[str, list[str]], runs: int = 3, war
         out[name] = row
     load_models.cache_clear()
     return out
+
+
+@contextmanager
+def python_only():
+    """The corrector without its compiled modules (beam, channel DP, search): the baseline they
+    are measured against, with the same results."""
+    flags = (decoder, align, channel)
+    saved = [module.COMPILED for module in flags]
+    for module in flags:
+        module.COMPILED = False
+    try:
+        yield
+    finally:
+        for module, value in zip(flags, saved, strict=True):
+            module.COMPILED = value
 
 
 def _fresh_seconds(settings, extra: dict, readings: bool, calls: list[str]) -> float:
@@ -251,11 +274,12 @@ def main() -> None:
     if speeds:
         runs = next(iter(speeds.values()))["runs"]
         print(f"syllables per CPU second, fresh models (median of {runs} runs): whole text without the"
-              " readings table, with it; page by page; then warm")
+              " readings table, with it; page by page; then warm; page by page without compiled code")
     for name, row in speeds.items():
         print(f"  {name:<15} n={row['syllables']:>6} ({row['pages']} pages)  {row['first_without_readings']:>7,}"
-              f"  {row['first']:>7,}  {row['page_by_page']:>7,}  {row['warm']:>7,}"
-              f"   [table {row['first'] / row['first_without_readings']:.2f}x]")
+              f"  {row['first']:>7,}  {row['page_by_page']:>7,}  {row['warm']:>7,}  {row['page_by_page_python']:>7,}"
+              f"   [table {row['first'] / row['first_without_readings']:.2f}x,"
+              f" compiled {row['page_by_page'] / row['page_by_page_python']:.2f}x]")
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -275,6 +275,21 @@ cdef class CompiledSearch:
         free(top)
         return 0
 
+    cdef int _snapshot(self, int layer, int count, int64_t** keys, double** scores) except -1:
+        """Copies of the keys and scores of the first ``count`` hypotheses of ``layer`` (the
+        caller frees them): what is iterated while the layer itself may change."""
+        keys[0] = <int64_t*> malloc(<size_t> (count + 1) * sizeof(int64_t))
+        scores[0] = <double*> malloc(<size_t> (count + 1) * sizeof(double))
+        if keys[0] is NULL or scores[0] is NULL:
+            free(keys[0])
+            free(scores[0])
+            raise MemoryError()
+        cdef int i
+        for i in range(count):
+            keys[0][i] = self.entries[self.lists[layer][i]].key
+            scores[0][i] = self.entries[self.lists[layer][i]].score
+        return 0
+
     cdef int _extend(self, int layer, int target, int count, int start, int n_options) except -1:
         """Every option after the first ``count`` hypotheses of ``layer`` (as they are now)."""
         cdef int i, o, node, nxt
@@ -282,15 +297,9 @@ cdef class CompiledSearch:
         cdef double score
         cdef Option* opt
         # a snapshot: relaxing may add to or better ``layer`` itself (dropped letters)
-        cdef int64_t* keys = <int64_t*> malloc(<size_t> (count + 1) * sizeof(int64_t))
-        cdef double* scores = <double*> malloc(<size_t> (count + 1) * sizeof(double))
-        if keys is NULL or scores is NULL:
-            free(keys)
-            free(scores)
-            raise MemoryError()
-        for i in range(count):
-            keys[i] = self.entries[self.lists[layer][i]].key
-            scores[i] = self.entries[self.lists[layer][i]].score
+        cdef int64_t* keys = NULL
+        cdef double* scores = NULL
+        self._snapshot(layer, count, &keys, &scores)
         try:
             for i in range(count):
                 key, score = keys[i], scores[i]
@@ -312,15 +321,9 @@ cdef class CompiledSearch:
         cdef int64_t key
         cdef double value
         cdef bint added = False
-        cdef int64_t* keys = <int64_t*> malloc(<size_t> (n + 1) * sizeof(int64_t))
-        cdef double* scores = <double*> malloc(<size_t> (n + 1) * sizeof(double))
-        if keys is NULL or scores is NULL:
-            free(keys)
-            free(scores)
-            raise MemoryError()
-        for i in range(n):
-            keys[i] = self.entries[self.lists[layer][i]].key
-            scores[i] = self.entries[self.lists[layer][i]].score
+        cdef int64_t* keys = NULL
+        cdef double* scores = NULL
+        self._snapshot(layer, n, &keys, &scores)
         for i in range(n):
             key = keys[i]
             if key >> 32 == NO_HEAD and self.complete[key] > -INFINITY:

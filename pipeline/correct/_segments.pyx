@@ -9,7 +9,7 @@ Each intended string then costs one loop over numbers, the same maxima of the sa
 the Python DP, so the scores are equal (tests/correct/test_channel.py compares them).
 """
 
-from libc.math cimport INFINITY
+from libc.math cimport INFINITY, exp, log
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memset
 
@@ -129,6 +129,9 @@ cdef class Lattice:
 
     def score(self, str intended):
         """log P(observed | intended) of the best partition into segments (-inf: none)."""
+        return self._score(intended)
+
+    cdef double _score(self, str intended) except? -1.5:
         cdef int n = len(intended), m = self.m, width = m + 1
         cdef double stack_cells[STACK_ROWS]
         cdef double* cells = stack_cells
@@ -177,3 +180,34 @@ cdef class Lattice:
                         if value > row[match.end]:
                             row[match.end] = value
         return cells[n * width + m]
+
+
+def mixture_scores(list lattices, list weights, list words):
+    """For each intended word, ``ChannelModel._score``: the one lattice's score, or the log of
+    the weighted sum of the lattices' probabilities, summed as that method sums them."""
+    cdef Py_ssize_t n_tables = len(lattices), k
+    cdef double top, total, value
+    cdef double values[8]
+    cdef double w[8]
+    if n_tables > 8 or n_tables != len(weights) or n_tables == 0:
+        raise ValueError("1 to 8 lattices, one weight each")
+    for k in range(n_tables):
+        w[k] = weights[k]
+    out = []
+    for word in words:
+        if n_tables == 1:
+            out.append((<Lattice> lattices[0])._score(word))
+            continue
+        top = -INFINITY
+        for k in range(n_tables):
+            values[k] = w[k] + (<Lattice> lattices[k])._score(word)
+            if values[k] > top:
+                top = values[k]
+        if top == -INFINITY:
+            out.append(-INFINITY)
+            continue
+        total = 0.0
+        for k in range(n_tables):
+            total = total + exp(values[k] - top)
+        out.append(top + log(total))
+    return out

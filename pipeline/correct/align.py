@@ -359,10 +359,9 @@ class SegmentTable:
         with a C compiler, the compiled DP (:mod:`pipeline.correct._segments`) gives the same
         scores.
         """
-        if COMPILED:
-            if observed != self._lattice_observed:
-                self._lattice, self._lattice_observed = _segments.Lattice(self, observed), observed
-            return self._lattice.score(intended)
+        lattice = self.lattice(observed)
+        if lattice is not None:
+            return lattice.score(intended)
         if observed != self._prefix_observed or len(self._prefix_rows) > _PREFIX_LIMIT:
             self._prefix_observed = observed
             self._prefix_rows = {"": [0.0] + [NEG_INF] * len(observed)}
@@ -377,6 +376,15 @@ class SegmentTable:
                 row = cache[intended[:i]] = self._next_row(intended, i, rows, observed)
             rows.append(row)
         return rows[-1][-1]
+
+    def lattice(self, observed: str):
+        """The compiled scorer of intended strings given ``observed`` (kept while ``observed``
+        stays the same), or None where it was not built."""
+        if not COMPILED:
+            return None
+        if observed != self._lattice_observed:
+            self._lattice, self._lattice_observed = _segments.Lattice(self, observed), observed
+        return self._lattice
 
     def _next_row(
         self, intended: str, i: int, rows: list[list[float]], observed: str

@@ -55,6 +55,7 @@ class Readings(Protocol):
 
 class Channel(Protocol):
     def logprob(self, observed: str, intended: str) -> float: ...
+    def logprobs(self, observed: str, intended: list[str]) -> list[float]: ...
     def rewrites(self, observed: str, limit: int = 20) -> list[tuple[str, float]]: ...
 
 
@@ -283,18 +284,16 @@ class CandidateGenerator:
             found = process.extract(skel, self.lexicon.skeletons, scorer=Levenshtein.distance,
                                     score_cutoff=max_distance, limit=40)
             skeletons.update(s for s, _, _ in found)
-        out: dict[tuple[str, ...], float] = {}
-        for sk in skeletons:
-            for word in self.lexicon.words_for(sk):
-                out[(word,)] = self.channel.logprob(lower, word)
-        return out
+        words = [word for sk in skeletons for word in self.lexicon.words_for(sk)]
+        return {(word,): score for word, score in zip(words, self.channel.logprobs(lower, words), strict=True)}
 
     def _part_words(self, part: str, limit: int) -> list[tuple[str, float]]:
         """Best words for one side of a split: same skeleton, else the channel's rewrites."""
         skeletons = [skeleton(part)]
         if skeletons[0] not in self.lexicon.by_skeleton:
             skeletons = [sk for sk, _ in self.channel.rewrites(part, limit=3)]
-        words = [(w, self.channel.logprob(part, w)) for sk in skeletons for w in self.lexicon.words_for(sk)]
+        found = [w for sk in skeletons for w in self.lexicon.words_for(sk)]
+        words = list(zip(found, self.channel.logprobs(part, found), strict=True))
         words.sort(key=lambda kv: -(kv[1] + PRIOR_WEIGHT * self._prior(kv[0])))
         return words[:limit]
 

@@ -36,7 +36,7 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.correct.align import MIN_PAIR_COUNT, NEG_INF, SegmentTable, segment_viterbi
+from pipeline.correct.align import MIN_PAIR_COUNT, NEG_INF, SegmentTable, _segments, segment_viterbi
 from pipeline.correct.orthography import skeleton
 from pipeline.errors import ModelError
 from pipeline.paths import MODELS_DIR
@@ -330,6 +330,20 @@ class ChannelModel:
                 self._cache.clear()
             self._cache[key] = value
         return value
+
+    def logprobs(self, observed: str, intended: list[str]) -> list[float]:
+        """:meth:`logprob` of ``observed`` for each of ``intended``, scored together in compiled
+        code where it was built (the same values; not kept in the pair cache)."""
+        lattices = [table.lattice(observed) for _, table in self._tables]
+        if len(observed) > MAX_SCORED_LEN or any(lattice is None for lattice in lattices):
+            return [self.logprob(observed, word) for word in intended]
+        out = _segments.mixture_scores(lattices, [weight for weight, _ in self._tables], intended)
+        for k, word in enumerate(intended):
+            if len(word) > MAX_SCORED_LEN:
+                out[k] = NEG_INF
+            if out[k] == NEG_INF and word:
+                out[k] = LONG_EDIT_LP * Levenshtein.distance(observed, word)
+        return out
 
     def _score(self, observed: str, intended: str) -> float:
         if len(self._tables) == 1:

@@ -46,6 +46,9 @@ class EditDistanceChannel:
             return score + WRONG_MARK_LOGPROB * wrong
         return score + WRONG_MARK_LOGPROB
 
+    def logprobs(self, observed: str, intended: list[str]) -> list[float]:
+        return [self.logprob(observed, word) for word in intended]
+
     def rewrites(self, observed: str, limit: int = 20) -> list[tuple[str, float]]:
         """No learned rewrites: the candidate generator's fuzzy search covers this case."""
         return []

@@ -9,9 +9,11 @@ Each intended string then costs one loop over numbers, the same maxima of the sa
 the Python DP, so the scores are equal (tests/correct/test_channel.py compares them).
 """
 
-from libc.math cimport INFINITY, exp, log
+from libc.math cimport INFINITY, NAN, exp, log
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memset
+
+from pipeline.correct.orthography import skeleton
 
 cdef enum:
     MAX_BETA = 3  # longest observed segment (align.MAX_BETA)
@@ -32,6 +34,9 @@ cdef class Lattice:
     cdef str observed
     cdef int m
     cdef list pieces          # pieces[j * 4 + b]: observed[j - b : j]
+    cdef list row_alpha       # the intended character of each emission row
+    cdef list row_known       # ... and the table's cache of its log probabilities
+    cdef dict shares, totals, single  # the table's back-off shares and counts
     cdef int* direct          # character -> its emission row, -1: not made yet
     cdef dict others          # the same for characters past DIRECT
     cdef double* emissions    # rows of (m + 1) * 4 log probabilities
@@ -45,6 +50,9 @@ cdef class Lattice:
         self.table = table
         self.observed = observed
         self.m = len(observed)
+        self.row_alpha = []
+        self.row_known = []
+        self.shares, self.totals, self.single = table._shares, table._totals, table.single
         self.pieces = [observed[j - b : j] if b <= j else None for j in range(self.m + 1) for b in range(4)]
         self.direct = <int*> malloc(DIRECT * sizeof(int))
         self.emissions = NULL
@@ -82,7 +90,7 @@ cdef class Lattice:
         return row
 
     cdef int _new_row(self, Py_UCS4 ch) except -1:
-        cdef int width = (self.m + 1) * 4, j, b
+        cdef int width = (self.m + 1) * 4, j
         cdef double* grown
         if self.n_rows == self.cap_rows:
             self.cap_rows = 2 * self.cap_rows + 8
@@ -91,16 +99,46 @@ cdef class Lattice:
                 raise MemoryError()
             self.emissions = grown
         cdef double* row = self.emissions + self.n_rows * width
-        cdef str alpha = ch
-        cdef dict known = self.table._row(alpha)  # the table's cache of lp(alpha, ...)
-        lp = self.table.lp
-        for j in range(self.m + 1):
-            for b in range(min(MAX_BETA, j) + 1):
-                piece = self.pieces[j * 4 + b]
-                value = known.get(piece)
-                row[j * 4 + b] = lp(alpha, piece) if value is None else value
+        for j in range(width):
+            row[j] = NAN  # looked up when the DP first reaches the cell (see _emission)
+        self.row_alpha.append(ch)
+        self.row_known.append(self.table._row(ch))  # the table's cache of lp(ch, ...)
         self.n_rows += 1
         return self.n_rows - 1
+
+    cdef double _emission(self, int row, int j, int b) except? -1.5:
+        """lp(alpha of ``row``, observed[j - b : j]), kept in the row: from the table's cache of
+        log probabilities, else computed as ``SegmentTable.lp`` computes it (and cached there)."""
+        cdef str alpha = self.row_alpha[row]
+        cdef dict known = self.row_known[row]
+        piece = self.pieces[j * 4 + b]
+        value = known.get(piece)
+        cdef double lp
+        if value is not None:
+            lp = value
+        else:
+            lp = log(self._smoothed(alpha, piece))
+            known[piece] = lp
+        self.emissions[(row * (self.m + 1) + j) * 4 + b] = lp
+        return lp
+
+    cdef double _smoothed(self, str alpha, str beta) except? -1.5:
+        """Witten-Bell P(beta | alpha) towards the share of its back-off class (SegmentTable.lp)."""
+        cdef double share
+        if beta == alpha:
+            share = self.shares["same"]
+        elif not beta:
+            share = self.shares["delete"]
+        elif len(beta) == 1:
+            share = self.shares["mark" if skeleton(beta) == skeleton(alpha) else "char"]
+        else:
+            share = self.shares["two" if len(beta) == 2 else "three"]
+        totals = self.totals.get(alpha)
+        if totals is None or not totals[0]:
+            return share
+        cdef long total = totals[0], types = totals[1]
+        cdef long count = self.single[alpha].get(beta, 0)
+        return (count + types * share) / <double> (total + types)
 
     cdef tuple _pair(self, str alpha2):
         """(first match, count) of the readings of a learned pair in the observed token."""
@@ -147,7 +185,7 @@ cdef class Lattice:
 
     cdef double _fill(self, str intended, int n, double* cells) except? -1.5:
         cdef int m = self.m, width = m + 1, i, j, b, k, first, count
-        cdef double best, start, value
+        cdef double best, start, value, lp
         cdef double* prev
         cdef double* row
         cdef double* emission
@@ -165,7 +203,10 @@ cdef class Lattice:
                 for b in range(min(MAX_BETA, j) + 1):
                     start = prev[j - b]
                     if start != -INFINITY:
-                        value = start + emission[j * 4 + b]
+                        lp = emission[j * 4 + b]
+                        if lp != lp:  # NaN: not looked up yet
+                            lp = self._emission(k, j, b)
+                        value = start + lp
                         if value > best:
                             best = value
                 row[j] = best

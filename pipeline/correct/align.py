@@ -300,6 +300,7 @@ class SegmentTable:
     pair_totals: dict[str, int] = field(default_factory=dict)
     backoff: dict[str, float] = field(default_factory=lambda: dict(INITIAL_CLASS_PROBS))
     _totals: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _shares: dict[str, float] = field(default_factory=dict)  # back-off class -> P(one of its betas)
     _rows: dict[str, dict[str, float]] = field(default_factory=dict)
     _pair_rows: dict[str, dict[str, float]] = field(default_factory=dict)
     _prefix_observed: str | None = None
@@ -310,6 +311,7 @@ class SegmentTable:
 
     def __post_init__(self) -> None:
         self._totals = {a: (sum(b.values()), len(b)) for a, b in self.single.items()}
+        self._shares = {name: self.backoff[name] / size for name, size in CLASS_SIZES.items()}
         self._pair_rows = {
             alpha: {beta: math.log(c / self.pair_totals[alpha]) for beta, c in betas.items()}
             for alpha, betas in self.pairs.items()
@@ -322,8 +324,7 @@ class SegmentTable:
         return cls(single, pairs or {}, totals or {}, class_probs(single))
 
     def _backoff(self, alpha: str, beta: str) -> float:
-        name = rewrite_class(alpha, beta)
-        return self.backoff[name] / CLASS_SIZES[name]
+        return self._shares[rewrite_class(alpha, beta)]
 
     def _row(self, alpha: str) -> dict[str, float]:
         row = self._rows.get(alpha)

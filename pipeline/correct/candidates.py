@@ -145,6 +145,7 @@ class CandidateGenerator:
     _unseen_prior: float = 0.0
     corpus_total: float = 1.0
     _observed_skeleton: str = ""
+    _unk: int = -1
     _word_ids: dict[tuple[str, ...], tuple[int, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -152,6 +153,7 @@ class CandidateGenerator:
         self.corpus_total = total
         self._log_prior = {w: math.log((c + 1) / total) for w, c in self.lexicon.counts.items()}
         self._unseen_prior = math.log(1 / total)
+        self._unk = self.lm.unk
 
     def for_slot(self, text: str) -> CandidateSet:
         """Candidates for an observed word-like slot (any case)."""
@@ -262,7 +264,7 @@ class CandidateGenerator:
     def _candidate(self, words: tuple[str, ...], score: float, identity: bool) -> Candidate:
         """A candidate; words the LM only knows as <unk> pay for sharing its probability."""
         ids = self._ids(words)
-        unknown = sum(i == self.lm.unk for i in ids)
+        unknown = ids.count(self._unk)
         same = len(words) == 1 and skeleton(words[0]) == self._observed_skeleton
         return Candidate(words, ids, score, identity, unknown == 0, same, UNKNOWN_KEEP_LOGPROB * unknown)
 

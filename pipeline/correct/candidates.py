@@ -146,6 +146,7 @@ class CandidateGenerator:
     corpus_total: float = 1.0
     _observed_skeleton: str = ""
     _unk: int = -1
+    _near: dict[str, list[str]] = field(default_factory=dict)
     _word_ids: dict[tuple[str, ...], tuple[int, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -177,10 +178,16 @@ class CandidateGenerator:
         return CandidateSet.of((cand,))
 
     def _ids(self, words: tuple[str, ...]) -> tuple[int, ...]:
-        """LM ids as the model was trained: "m3" is the two tokens "m" and <num>."""
+        """LM ids as the model was trained: "m3" is the two tokens "m" and <num>. A word of
+        letters that the LM knows is its own token (vocabulary words are lower-case, canonical
+        syllables: tests/correct/test_lm.py), found without normalising it again."""
         ids = self._word_ids.get(words)
         if ids is None:
-            ids = tuple(self.lm.id_of(normalize_token(t)) for w in words for t in lm_tokens(w))
+            index = self.lm.index
+            if all(w in index and w.isalpha() for w in words):
+                ids = tuple(index[w] for w in words)
+            else:
+                ids = tuple(self.lm.id_of(normalize_token(t)) for w in words for t in lm_tokens(w))
             if len(self._word_ids) > 200_000:
                 self._word_ids.clear()
             self._word_ids[words] = ids
@@ -283,11 +290,21 @@ class CandidateGenerator:
         skeletons.update(s for s, _ in self.channel.rewrites(lower, limit=20))
         max_distance = 1 if len(skel) <= 3 else 2
         if len(skel) >= 2 and (skel not in self.lexicon.by_skeleton or not lower.isalpha()):
-            found = process.extract(skel, self.lexicon.skeletons, scorer=Levenshtein.distance,
-                                    score_cutoff=max_distance, limit=40)
-            skeletons.update(s for s, _, _ in found)
+            skeletons.update(self._near_skeletons(skel, max_distance))
         words = [word for sk in skeletons for word in self.lexicon.words_for(sk)]
         return {(word,): score for word, score in zip(words, self.channel.logprobs(lower, words), strict=True)}
+
+    def _near_skeletons(self, skel: str, max_distance: int) -> list[str]:
+        """Syllable skeletons within ``max_distance`` edits of ``skel`` (at most 40), kept per
+        skeleton: damaged tokens often share one ("ctia", "ctía")."""
+        found = self._near.get(skel)
+        if found is None:
+            found = [s for s, _, _ in process.extract(skel, self.lexicon.skeletons, scorer=Levenshtein.distance,
+                                                      score_cutoff=max_distance, limit=40)]
+            if len(self._near) > 100_000:
+                self._near.clear()
+            self._near[skel] = found
+        return found
 
     def _part_words(self, part: str, limit: int) -> list[tuple[str, float]]:
         """Best words for one side of a split: same skeleton, else the channel's rewrites."""

@@ -62,8 +62,12 @@ class ReadingTable:
             return None
         start, end = int(self.offsets[row]), int(self.offsets[row + 1])
         vocab = self.vocab
-        return [(tuple(vocab[i] for i in ids if i >= 0), float(score))
-                for ids, score in zip(self.words[start:end].tolist(), self.scores[start:end].tolist())]
+        words = self.words[start:end].tolist()
+        if self.words.shape[1] == 2:  # one or two words: no generator per reading
+            readings = [(vocab[a],) if b < 0 else (vocab[a], vocab[b]) for a, b in words]
+        else:
+            readings = [tuple(vocab[i] for i in ids if i >= 0) for ids in words]
+        return list(zip(readings, self.scores[start:end].tolist()))
 
 
 def _text(values: Sequence[str]) -> np.ndarray:

@@ -97,6 +97,16 @@ def test_shipped_model_prefers_real_phrases(models) -> None:
     assert good > bad + 3
 
 
+def test_vocabulary_words_are_their_own_tokens(models) -> None:
+    """Every word of letters in the shipped vocabulary is lower case and its own normalised LM
+    token, so candidates look such words up directly (CandidateGenerator._ids)."""
+    from pipeline.correct.tokens import lm_tokens, normalize_token
+
+    words = [w for w in models.lm.vocab if w.isalpha()]
+    assert len(words) > 5000
+    assert [w for w in words if lm_tokens(w) != [w] or normalize_token(w) != w] == []
+
+
 @pytest.mark.parametrize("size", [1, 2, 7, 1000, 50_000])
 def test_hash_index_finds_exactly_the_stored_keys(size: int) -> None:
     rng = np.random.default_rng(size)

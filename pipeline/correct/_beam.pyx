@@ -328,3 +328,28 @@ def advance(lm, const int64_t[::1] u, const int64_t[::1] v, const double[::1] to
                     a, b = b, w
             nu[k], nv[k], nt[k] = a, b, score
     return out_u, out_v, out_total
+
+
+def top_ranks(const double[::1] probs, const int64_t[::1] starts, int keep):
+    """``api._top_ranks`` compiled: for each segment of ``probs`` (starting at ``starts``), the
+    indices within it of its ``keep`` likeliest entries, likeliest first, equal ones in order."""
+    cdef Py_ssize_t n_segments = starts.shape[0], k, i, end, j, kept
+    cdef int64_t best[16]
+    if not 0 <= keep <= 16:
+        raise ValueError("keep 0 to 16 entries")
+    out = []
+    for k in range(n_segments):
+        end = starts[k + 1] if k + 1 < n_segments else probs.shape[0]
+        kept = 0
+        for i in range(starts[k], end):
+            if kept == keep and not probs[i] > probs[best[kept - 1]]:
+                continue
+            if kept < keep:
+                kept += 1
+            j = kept - 1
+            while j > 0 and probs[i] > probs[best[j - 1]]:
+                best[j] = best[j - 1]
+                j -= 1
+            best[j] = i
+        out.append([best[j] - starts[k] for j in range(kept)])
+    return out

@@ -15,6 +15,7 @@ import numpy as np
 from pipeline.correct.candidates import Candidate, CandidateGenerator, CandidateSet, Channel, is_latin
 from pipeline.correct.channel import ChannelModel
 from pipeline.correct.batch_decoder import decode_many
+from pipeline.correct import decoder
 from pipeline.correct.decoder import DecoderSettings, local_scores
 from pipeline.correct.fallback_channel import EditDistanceChannel
 from pipeline.correct.lexicon import DICTIONARIES_DIR, Lexicon, load_lexicon
@@ -356,7 +357,10 @@ def _segment_softmax(scores: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 def _top_ranks(probs: np.ndarray, starts: np.ndarray, keep: int) -> list[list[int]]:
     """For each segment of ``probs`` (starting at ``starts``), the indices within it of its
-    ``keep`` likeliest entries, likeliest first."""
+    ``keep`` likeliest entries, likeliest first (equal ones in order; compiled where built)."""
+    if decoder.COMPILED and decoder._beam is not None and keep <= 16:
+        return decoder._beam.top_ranks(np.ascontiguousarray(probs, dtype=np.float64),
+                                       np.ascontiguousarray(starts, dtype=np.int64), keep)
     sizes = np.diff(np.append(starts, len(probs)))
     owner = np.repeat(np.arange(len(starts)), sizes)
     order = np.lexsort((-probs, owner))

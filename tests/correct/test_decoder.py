@@ -196,3 +196,18 @@ def test_pieces_start_from_the_state_after_the_cut(models) -> None:
     pieces = _pieces([many, one, one, many, two_ids, many, one], models.lm)
     assert [(len(p.slots), p.u, p.v, p.first) for p in pieces] == [
         (3, models.lm.eos, models.lm.bos, True), (2, 7, 7, False), (2, 8, 9, False)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_top_ranks_by_probability_then_position(beam_code: str, seed: int) -> None:
+    """The edit log's alternatives: per segment the likeliest entries first, equal ones in
+    their order (numpy's stable sort; the compiled version gives the same)."""
+    from pipeline.correct.api import _top_ranks
+
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 40, 30)
+    probs = np.round(rng.random(int(sizes.sum())), 1)  # many equal ones
+    starts = np.cumsum(sizes) - sizes
+    for keep in (1, 4):
+        expected = [sorted(range(n), key=lambda i, s=s: (-probs[s + i], i))[:keep] for s, n in zip(starts, sizes)]
+        assert _top_ranks(probs, starts, keep) == expected

@@ -235,10 +235,13 @@ cdef void _piece(const Model* m, const int64_t* ids, Py_ssize_t width, const dou
     cdef int64_t sv[64]
     cdef double st[64]
     cdef float sw[64]
+    cdef bint scontext[64]  # whether (u, v) is a stored bigram: stored trigrams need one
+    cdef int64_t ctx
     cdef int n_states = 1, n_pairs, kept, i, j, g, n_groups
     cdef Py_ssize_t t, c, n, row, k
     cdef int64_t u, v, w, first, last_u, last_v
     cdef double later, step
+    cdef float back
     su[0], sv[0], st[0] = u0, v0, 0.0
     for t in range(first_slot, end_slot):
         n = count[t]
@@ -268,14 +271,17 @@ cdef void _piece(const Model* m, const int64_t* ids, Py_ssize_t width, const dou
                     cand_later[n_groups * n + c] = later
                     cand_key[n_groups * n + c] = (last_u << BITS) | last_v
                 n_groups += 1
-            sw[i] = _weight(m, su[i], sv[i])
+            ctx = find(&m.bi, (su[i] << BITS) | sv[i])
+            sw[i] = m.bi_bow[ctx] if ctx >= 0 else 0.0
+            scontext[i] = ctx >= 0
         n_pairs = 0
         for i in range(n_states):
             g = group[i]
             u, v = su[i], sv[i]
             for c in range(n):
                 first = ids[(offset[t] + c) * width]
-                step = st[i] + scores[offset[t] + c] + trigram(m, u, v, first, sw[i] + cand_bigram[g * n + c]) \
+                back = sw[i] + cand_bigram[g * n + c]
+                step = st[i] + scores[offset[t] + c] + (trigram(m, u, v, first, back) if scontext[i] else back) \
                     + cand_later[g * n + c]
                 pairs[n_pairs].total = step
                 pairs[n_pairs].key = cand_key[g * n + c]

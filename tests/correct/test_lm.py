@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.correct.kneser_ney import discounts, estimate
+from pipeline.correct.kneser_ney import BITS, discounts, estimate
 from pipeline.correct.lm import HashIndex, LanguageModel, load_language_model, save_tables
 from pipeline.errors import ModelError
 
@@ -95,6 +95,13 @@ def test_shipped_model_prefers_real_phrases(models) -> None:
     good = lm.logprob(lm.id_of("uỷ"), ids[1], ids[2])
     bad = lm.logprob(lm.id_of("uỷ"), ids[1], lm.id_of("nhấn"))
     assert good > bad + 3
+
+
+def test_stored_trigrams_have_stored_contexts(models) -> None:
+    """The file stores trigrams under their context bigram, so every trigram's (u v) is a stored
+    bigram; the compiled beam skips trigram lookups after contexts that are not."""
+    keys = np.random.default_rng(3).choice(models.lm.tri.keys, 100_000)
+    assert models.lm.bi.find(keys >> BITS)[1].all()
 
 
 def test_vocabulary_words_are_their_own_tokens(models) -> None:

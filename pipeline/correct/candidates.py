@@ -157,13 +157,17 @@ class CandidateGenerator:
         self._unk = self.lm.unk
 
     def for_slot(self, text: str) -> CandidateSet:
-        """Candidates for an observed word-like slot (any case)."""
+        """Candidates for an observed word-like slot (any case: they depend on its lower case,
+        so "Ctia" and "CTIA" share those of "ctia")."""
         cached = self.cache.get(text)
         if cached is None:
-            cached = CandidateSet.of(self._generate(text))
+            lower = text.lower()
+            cached = self.cache.get(lower)
+            if cached is None:
+                cached = CandidateSet.of(self._generate(lower))
             if len(self.cache) > 200_000:
                 self.cache.clear()
-            self.cache[text] = cached
+            self.cache[lower] = self.cache[text] = cached
         return cached
 
     def fixed(self, token: str) -> CandidateSet:

@@ -4,7 +4,7 @@ Sources, for a word-like slot: the slot itself when it is a known word; every wo
 skeleton (diacritics restored); the channel model's rewrites; skeletons within a small edit
 distance (rapidfuzz); splits of glued tokens ("20thang", "congtac"). Each candidate is scored
 by the channel model, and the best few by channel score plus unigram prior are kept. Lists are
-cached per observed string, so a page costs one generation per distinct token.
+cached per observed string in lower case, so a page costs one generation per distinct token.
 """
 
 from __future__ import annotations

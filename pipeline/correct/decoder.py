@@ -3,7 +3,9 @@
 The score of a path is ``LM log P(words) + channel_weight * sum(channel scores) + keep bonus
 of the slots left as they are``. States are the last two LM ids; states reaching the same pair
 are recombined, and at most ``beam`` states survive each slot. Every step is vectorised over
-(state, candidate) pairs with numpy.
+(state, candidate) pairs with numpy. This one-segment beam is the reference that tests hold
+the batch beam of :mod:`batch_decoder` to; :func:`_advance` (the LM score of words read one
+after the other) runs compiled (:mod:`_beam`) where it was built.
 """
 
 from __future__ import annotations

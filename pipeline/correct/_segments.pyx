@@ -2,11 +2,14 @@
 """The channel model's segment DP (:meth:`pipeline.correct.align.SegmentTable.score`) compiled.
 
 A :class:`Lattice` scores many intended strings against one observed token. What depends on
-the observed token alone is looked up once: for every intended character met, the log
-probability of each observed segment it may be read as (``table.lp``, kept as one row of
-numbers), and for every learned two-character segment where its readings occur in the token.
-Each intended string then costs one loop over numbers, the same maxima of the same sums as
-the Python DP, so the scores are equal (tests/correct/test_channel.py compares them).
+the observed token alone is found once: for every intended character met, the log
+probability of each observed segment it may be read as (one row of numbers, each looked up
+when the DP first reaches it: from the table's cache, else smoothed as ``SegmentTable.lp``
+smooths it, and cached there), and for every learned two-character segment where its
+readings occur in the token. Each intended string then costs one loop over numbers, the same
+maxima of the same sums as the Python DP, so the scores are equal
+(tests/correct/test_channel.py compares them). :func:`mixture_scores` scores a list of words
+under several tables at once, as ``ChannelModel`` mixes its engines.
 """
 
 from libc.math cimport INFINITY, NAN, exp, log
@@ -90,6 +93,7 @@ cdef class Lattice:
         return row
 
     cdef int _new_row(self, Py_UCS4 ch) except -1:
+        """A new emission row for ``ch``, every cell still to look up (NaN)."""
         cdef int width = (self.m + 1) * 4, j
         cdef double* grown
         if self.n_rows == self.cap_rows:

@@ -531,6 +531,7 @@ def correct(text: str, *, style: str = "new", models: Models | None = None) -> C
     units, joins = _units(models, lines, paras, symbols)
     slots = [s for unit in units for s in unit]
     settings = decoder_settings(models.settings, slots, models.lexicon)
+    models.generator.prepare(s.text for s in slots if s.is_word)
     unit_cands = [slot_candidates(models, unit, symbol_slots(symbols, unit), numerals, type_code_fixes(symbols, unit))
                   for unit in units]
     unit_chosen = decode_many(models.lm, unit_cands, settings)

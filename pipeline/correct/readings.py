@@ -56,6 +56,9 @@ class ReadingTable:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def __contains__(self, key: str) -> bool:
+        return key in self.rows
+
     def get(self, key: str) -> list[Reading] | None:
         row = self.rows.get(key)
         if row is None:

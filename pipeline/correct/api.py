@@ -22,7 +22,8 @@ from pipeline.correct.lexicon import DICTIONARIES_DIR, Lexicon, load_lexicon
 from pipeline.correct.lm import LanguageModel, load_language_model
 from pipeline.correct.numerals import sequence_numerals
 from pipeline.correct.readings import ReadingTable, load_readings, models_fingerprint
-from pipeline.correct.rejoin import Join, apply_merges, hyphen_joins, merge_sites, split_cost, weigh_merges
+from pipeline.correct.rejoin import (Join, apply_merges, hyphen_joins, merge_pairs, merge_sites, split_cost,
+                                     weigh_merges)
 from pipeline.correct.orthography import canonical_tone_placement, has_marks, is_vietnamese_syllable, skeleton
 from pipeline.correct.segment import CONTROL_CHARACTERS, Slot, normalize_input, paragraphs, sentences
 from pipeline.correct.tokens import SYM, normalize_token
@@ -500,9 +501,12 @@ def _merge_split_syllables(models: Models, lines: list[str], units: list[list[Sl
     cost = split_cost(models.channel, settings)
     joins: dict[Slot, Join] = {}
     changed = []
+    fixed = [{i for i, (slot, c) in enumerate(zip(unit, cands, strict=True)) if len(c) == 1 or slot in joined}
+             for unit, cands in zip(units, unit_cands, strict=True)]
+    pairs = [merge_pairs(lines, unit, models.generator, f) for unit, f in zip(units, fixed, strict=True)]
+    models.generator.prepare(text for unit_pairs in pairs for _, text in unit_pairs)
     for k, (unit, cands, chosen) in enumerate(zip(units, unit_cands, unit_chosen, strict=True)):
-        fixed = {i for i, (slot, c) in enumerate(zip(unit, cands, strict=True)) if len(c) == 1 or slot in joined}
-        sites = merge_sites(lines, unit, models.generator, fixed)
+        sites = merge_sites(lines, unit, models.generator, fixed[k], pairs[k])
         merges = weigh_merges(models.lm, cands, chosen, sites, settings, cost)
         if merges:
             units[k], unit_cands[k], found = apply_merges(unit, cands, merges)

@@ -166,23 +166,32 @@ def _worth_trying(generator: CandidateGenerator, left: str, right: str) -> bool:
         len(part) <= MAX_FRAGMENT_LETTERS and not known(normalize_token(part.lower())) for part in (left, right))
 
 
-def merge_sites(lines: list[str], unit: list[Slot], generator: CandidateGenerator,
-                fixed: set[int]) -> list[tuple[int, CandidateSet]]:
-    """(index, merged readings) of each pair of slots of a unit that could be one syllable.
-
-    ``fixed``: indexes of slots with a single reading (codes, numerals, abbreviations), which
-    are never merged.
-    """
-    sites = []
+def merge_pairs(lines: list[str], unit: list[Slot], generator: CandidateGenerator,
+                fixed: set[int]) -> list[tuple[int, str]]:
+    """(index, letters end to end) of each pair of slots of a unit worth reading as one
+    syllable (see :func:`merge_sites`)."""
+    pairs = []
     for i in range(len(unit) - 1):
         left, right = unit[i], unit[i + 1]
         if i in fixed or i + 1 in fixed or not _mergeable(lines, left, right):
             continue
         if len(left.text) + len(right.text) > MAX_SYLLABLE_LETTERS:
             continue
-        if not _worth_trying(generator, left.text, right.text):
-            continue
-        readings = merged_readings(generator, left.text + right.text)
+        if _worth_trying(generator, left.text, right.text):
+            pairs.append((i, left.text + right.text))
+    return pairs
+
+
+def merge_sites(lines: list[str], unit: list[Slot], generator: CandidateGenerator,
+                fixed: set[int], pairs: list[tuple[int, str]] | None = None) -> list[tuple[int, CandidateSet]]:
+    """(index, merged readings) of each pair of slots of a unit that could be one syllable.
+
+    ``fixed``: indexes of slots with a single reading (codes, numerals, abbreviations), which
+    are never merged. ``pairs``: :func:`merge_pairs` of the unit, if already found.
+    """
+    sites = []
+    for i, text in merge_pairs(lines, unit, generator, fixed) if pairs is None else pairs:
+        readings = merged_readings(generator, text)
         if readings is not None:
             sites.append((i, readings))
     return sites

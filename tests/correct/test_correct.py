@@ -256,3 +256,17 @@ def test_a_fixed_slot_in_capitals_has_the_language_models_id_of_its_lower_case(m
     for token in ("UBND", "QĐ", "NĐ", "TW"):
         assert models.generator.fixed(token).items[0].ids == (models.lm.id_of(token.lower()),)
         assert models.lm.id_of(token.lower()) != models.lm.unk
+
+
+def test_near_skeletons_found_together_are_those_found_one_by_one(models) -> None:
+    """CandidateGenerator.prepare (one rapidfuzz call for a text's unseen tokens) keeps for each
+    the near skeletons, in the order, that the one-token search finds."""
+    from pipeline.correct.candidates import CandidateGenerator
+
+    tokens = ["ctia", "dugc", "nudc", "chirc", "ngili", "qubc", "thwe", "nwéce", "ti€u", "l&", "s6",
+              "doingil", "xdcq", "Trr", "vige", "ba", "đồng"]
+    together = CandidateGenerator(models.lm, models.lexicon, models.channel, models.generator.readings)
+    together.prepare(tokens)
+    assert len(together._near) >= 10  # most are unseen, with unknown skeletons
+    one_by_one = CandidateGenerator(models.lm, models.lexicon, models.channel, models.generator.readings)
+    assert {skel: one_by_one._near_skeletons(skel) for skel in together._near} == together._near

@@ -340,10 +340,15 @@ def document_cache(models: Models, unit_cands: list[list[CandidateSet]], unit_ch
         for cands in unit:
             found = per_set.get(id(cands))
             if found is None:
-                found = per_set[id(cands)] = np.array([sum(bonus.get(w, 0.0) for w in cand.words)
-                                                        for cand in cands.items], dtype=float)
+                found = per_set[id(cands)] = np.array([_bonus_of(cand.words, bonus) for cand in cands.items],
+                                                       dtype=float)
             arrays.append(found)
     return np.concatenate(arrays) if arrays else np.zeros(0)
+
+
+def _bonus_of(words: tuple[str, ...], bonus: dict[str, float]) -> float:
+    """The document-cache bonus of a reading: the sum over its words (most have one)."""
+    return bonus.get(words[0], 0.0) if len(words) == 1 else sum(bonus.get(w, 0.0) for w in words)
 
 
 def _segment_softmax(scores: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -155,6 +155,7 @@ class CandidateGenerator:
     _observed_skeleton: str = ""
     _unk: int = -1
     _near: dict[str, list[str]] = field(default_factory=dict)
+    _parts: dict[tuple[str, int], list[tuple[str, float]]] = field(default_factory=dict)
     _word_ids: dict[tuple[str, ...], tuple[int, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -352,14 +353,24 @@ class CandidateGenerator:
             self._keep_near(skel, [self.lexicon.skeletons[k] for k in near.tolist()])
 
     def _part_words(self, part: str, limit: int) -> list[tuple[str, float]]:
-        """Best words for one side of a split: same skeleton, else the channel's rewrites."""
+        """Best words for one side of a split: same skeleton, else the channel's rewrites (kept
+        per part: the same short parts, "ng" or "thi", end many tokens)."""
+        found = self._parts.get((part, limit))
+        if found is None:
+            found = self._rank_part(part)[:limit]
+            if len(self._parts) > 100_000:
+                self._parts.clear()
+            self._parts[part, limit] = found
+        return found
+
+    def _rank_part(self, part: str) -> list[tuple[str, float]]:
         skeletons = [skeleton(part)]
         if skeletons[0] not in self.lexicon.by_skeleton:
             skeletons = [sk for sk, _ in self.channel.rewrites(part, limit=3)]
         found = [w for sk in skeletons for w in self.lexicon.words_for(sk)]
         words = list(zip(found, self.channel.logprobs(part, found), strict=True))
         words.sort(key=lambda kv: -(kv[1] + PRIOR_WEIGHT * self._prior(kv[0])))
-        return words[:limit]
+        return words
 
     def _split_score(self, lower: str, left: tuple[str, str, float], right: tuple[str, str, float]) -> float:
         """Channel score of reading ``lower`` as two words: both sides and a lost space.

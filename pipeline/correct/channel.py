@@ -22,6 +22,10 @@ One model file holds counts per OCR engine ("eng": Tesseract's English model, th
 damage; "vie": our own OCR). ``engine="mix"`` scores with an equal mixture of both channels
 and searches backwards with their pooled counts; :func:`engine_for_text` tells which engine
 a text looks like. Loading does the only I/O.
+
+Where vanthu was built with a C compiler, the DP (:mod:`pipeline.correct._segments`, through
+:meth:`SegmentTable.lattice`) and the backward search (:mod:`pipeline.correct._search`) run
+compiled, with the same scores; the Python code here is their reference and fallback.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -295,9 +295,30 @@ def render(cand: Candidate, original: str, style: str, lexicon: Lexicon) -> str:
     """The printed form of a candidate: case of the original, abbreviations, tone placement."""
     if cand.identity:
         return canonical_tone_placement(original, style) if is_vietnamese_syllable(original) else original
-    pattern = _case_pattern(original)
+    key = (cand.words, _case_pattern(original), style)
+    if _rendered.lexicon is not lexicon or len(_rendered.forms) > 200_000:
+        _rendered.lexicon, _rendered.forms = lexicon, {}
+    found = _rendered.forms.get(key)
+    if found is None:
+        found = _rendered.forms[key] = _render_words(*key, lexicon)
+    return found
+
+
+@dataclass
+class _RenderCache:
+    """Printed forms by (words, case pattern, style), for the lexicon they were made with: the
+    same readings are printed for many slots (outputs, and the edit log's alternatives)."""
+
+    lexicon: Lexicon | None = None
+    forms: dict[tuple[tuple[str, ...], str, str], str] = field(default_factory=dict)
+
+
+_rendered = _RenderCache()
+
+
+def _render_words(words: tuple[str, ...], pattern: str, style: str, lexicon: Lexicon) -> str:
     out = []
-    for position, word in enumerate(cand.words):
+    for position, word in enumerate(words):
         if word.isupper() or word.isdigit():
             out.append(word)
             continue

@@ -165,15 +165,13 @@ def _pieces(segment: Sequence[CandidateSet], lm: LanguageModel) -> list[_Piece]:
     out = []
     start, u, v = 0, lm.eos, lm.bos
     for i in range(len(segment) - 1):
-        if len(segment[i]) != 1:
+        if len(segment[i].items) != 1:
             continue
-        ids = segment[i].ids[0]
-        ids = ids[ids >= 0]
+        ids = segment[i].items[0].ids
         if len(ids) >= 2:
-            state = int(ids[-2]), int(ids[-1])
-        elif i > start and len(segment[i - 1]) == 1:
-            before = segment[i - 1].ids[0]
-            state = int(before[before >= 0][-1]), int(ids[-1])
+            state = ids[-2], ids[-1]
+        elif i > start and len(segment[i - 1].items) == 1:
+            state = segment[i - 1].items[0].ids[-1], ids[-1]
         else:
             continue
         out.append(_Piece(segment[start : i + 1], u, v, start == 0))

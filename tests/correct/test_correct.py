@@ -270,3 +270,24 @@ def test_near_skeletons_found_together_are_those_found_one_by_one(models) -> Non
     assert len(together._near) >= 10  # most are unseen, with unknown skeletons
     one_by_one = CandidateGenerator(models.lm, models.lexicon, models.channel, models.generator.readings)
     assert {skel: one_by_one._near_skeletons(skel) for skel in together._near} == together._near
+
+
+def test_without_the_compiled_modules_the_output_is_the_same(monkeypatch) -> None:
+    """A machine with no C compiler runs the Python and numpy corrector: the same text and
+    edit log as the compiled modules give (fresh models each way: no shared caches)."""
+    from pipeline.correct import align, api, channel, decoder
+
+    if decoder._beam is None or align._segments is None or channel._search is None:
+        pytest.skip("the compiled modules were not built (no C compiler when vanthu was installed)")
+    text = ("Bao cao ket qu& thyc hi¢n Quyét dinh s6 436/QP-UBND ngay 11/6/2019 ctia UBND tinh\n"
+            "ve congtac dan van; Chi thi s6 16/CT-TTg, Nguyén Van A - Giam dbc S& N6i vu.")
+    outputs = []
+    for compiled in (True, False):
+        for module in (align, channel, decoder):
+            monkeypatch.setattr(module, "COMPILED", compiled)
+        api.load_models.cache_clear()
+        result = correct(text, models=api.load_models())
+        outputs.append((result.text, [e.to_dict() for e in result.edits]))
+    api.load_models.cache_clear()
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] != text and len(outputs[0][1]) > 10

@@ -296,17 +296,6 @@ def test_rewrites_of_empty_or_very_long_tokens_are_empty(hand_model, observed):
     assert hand_model.rewrites(observed) == []
 
 
-@pytest.fixture(params=["python", "compiled"])
-def segment_dp(request, monkeypatch) -> str:
-    """Score with SegmentTable's Python DP, then with the compiled one (where it was built)."""
-    from pipeline.correct import align
-
-    if request.param == "compiled" and align._segments is None:
-        pytest.skip("the compiled DP was not built (no C compiler when vanthu was installed)")
-    monkeypatch.setattr(align, "COMPILED", request.param == "compiled")
-    return request.param
-
-
 def test_compiled_dp_scores_as_the_python_dp_with_the_shipped_model(monkeypatch) -> None:
     """Every intended word of a few damaged tokens, both ways, mixed channel: equal floats."""
     from pipeline.correct import align

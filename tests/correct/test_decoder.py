@@ -25,15 +25,6 @@ TEXTS = [
 ]
 
 
-@pytest.fixture(params=["numpy", "compiled"])
-def beam_code(request, monkeypatch) -> str:
-    """Run decode_many with the numpy beam, then with the compiled one (where it was built)."""
-    if request.param == "compiled" and decoder._beam is None:
-        pytest.skip("the compiled beam was not built (no C compiler when vanthu was installed)")
-    monkeypatch.setattr(decoder, "COMPILED", request.param == "compiled")
-    return request.param
-
-
 @pytest.mark.parametrize("text", TEXTS)
 @pytest.mark.parametrize("beam", [1, 3, 8])
 def test_batch_equals_one_by_one(models, beam_code: str, text: str, beam: int) -> None:

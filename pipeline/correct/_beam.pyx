@@ -1,13 +1,15 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""The lockstep beam of :mod:`pipeline.correct.batch_decoder` as one compiled loop.
+"""The corrector's language-model loops compiled: the lockstep beam of
+:mod:`pipeline.correct.batch_decoder` (:func:`decode_pieces`), ``decoder._advance``
+(:func:`advance`) and the edit log's ranking of alternatives (:func:`top_ranks`).
 
 The same search, state for state: paths are scored in the same order of sums with the same
 float32 backoff arithmetic, recombined per state (u, v) keeping the first best path, and the
 ``beam`` best states kept, equal scores in the order of their state keys; so the chosen
-candidates are those of the numpy beam (tests/correct/test_beam_kernel.py compares them). The numpy
+candidates are those of the numpy beam (tests/correct/test_decoder.py runs both). The numpy
 beam pays about 200 numpy calls per step; this pays none, which makes decoding several times
 faster (bench/correct.py). Built when vanthu is installed, if a C compiler is there; without it
-the numpy beam runs (``pipeline.correct.batch_decoder.COMPILED``).
+the numpy code runs (``pipeline.correct.decoder.COMPILED``).
 """
 
 from libc.stdint cimport int64_t, int32_t, uint64_t, uint8_t
@@ -173,13 +175,16 @@ def decode_pieces(lm, const int64_t[:, ::1] ids, const double[::1] scores,
     Piece ``p`` is slots ``bounds[p]:bounds[p+1]``, starting in state (start_u[p], start_v[p]);
     slot ``s`` has candidates ``offset[s]:offset[s]+count[s]`` of ``ids`` (LM ids, -1 padded)
     and ``scores``. The index of the chosen candidate of slot ``s`` is written to chosen[s].
-    The language model's arrays must be the float32 ones it is loaded with (see ``batch_decoder.compiled_for``).
+    The language model's arrays must be the float32 ones it is loaded with (see
+    ``decoder.compiled_lm``).
     """
     cdef Model m
     _model(&m, lm)
     cdef int64_t eos = lm.eos
     cdef Py_ssize_t n_slots = offset.shape[0], width = ids.shape[1], n_pieces = bounds.shape[0] - 1
     cdef Py_ssize_t widest = 1, s
+    if n_slots == 0:
+        return
     for s in range(n_slots):
         if count[s] < 1:
             raise ValueError(f"slot {s} has no candidate")

@@ -26,7 +26,7 @@ system-deps:
 
 venv: $(BIN)/vanthu
 
-$(BIN)/vanthu: pyproject.toml setup.py pipeline/correct/_beam.pyx
+$(BIN)/vanthu: pyproject.toml setup.py $(wildcard pipeline/correct/*.pyx)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'

@@ -57,9 +57,9 @@ cdef inline int64_t find(const Index* ix, int64_t key) noexcept nogil:
     return -1
 
 
-cdef inline float _weight(const Model* m, int64_t u, int64_t v) noexcept nogil:
-    cdef int64_t ctx = find(&m.bi, (u << BITS) | v)
-    return m.bi_bow[ctx] if ctx >= 0 else 0.0
+cdef inline int64_t _context(const Model* m, int64_t u, int64_t v) noexcept nogil:
+    """Position of the bigram (u v) whose backoff weight context (u v) has, -1 when none."""
+    return find(&m.bi, (u << BITS) | v)
 
 
 cdef inline float _bigram(const Model* m, int64_t v, int64_t w) noexcept nogil:
@@ -67,18 +67,22 @@ cdef inline float _bigram(const Model* m, int64_t v, int64_t w) noexcept nogil:
     return m.bi_lp[bi] if bi >= 0 else m.uni_bow[v] + m.uni_lp[w]
 
 
-cdef inline float backoff(const Model* m, int64_t u, int64_t v, int64_t w) noexcept nogil:
-    """context_weight(u, v) + bigram_logprob(v, w), in float32 as numpy adds them."""
-    return _weight(m, u, v) + _bigram(m, v, w)
-
-
-cdef inline double trigram(const Model* m, int64_t u, int64_t v, int64_t w, float back) noexcept nogil:
+cdef inline double _after(const Model* m, int64_t ctx, int64_t u, int64_t v, int64_t w,
+                          float back) noexcept nogil:
+    """log P(w | u v) given ``back`` = context weight + bigram (float32, as numpy adds them): the
+    stored trigram if there is one. The model stores trigrams under their context bigram, so
+    after a context that is none (``ctx`` -1) there is no trigram to look up (a test checks
+    this of the shipped model)."""
+    if ctx < 0:
+        return back
     cdef int64_t tri = find(&m.tri, (u << (2 * BITS)) | (v << BITS) | w)
     return <double> m.tri_lp[tri] if tri >= 0 else <double> back
 
 
 cdef inline double logprob(const Model* m, int64_t u, int64_t v, int64_t w) noexcept nogil:
-    return trigram(m, u, v, w, backoff(m, u, v, w))
+    cdef int64_t ctx = _context(m, u, v)
+    cdef float weight = m.bi_bow[ctx] if ctx >= 0 else 0.0
+    return _after(m, ctx, u, v, w, weight + _bigram(m, v, w))
 
 
 cdef inline bint better(const Pair* p, const Pair* q) noexcept nogil:
@@ -239,9 +243,8 @@ cdef void _piece(const Model* m, const int64_t* ids, Py_ssize_t width, const dou
     cdef int64_t su[64]
     cdef int64_t sv[64]
     cdef double st[64]
-    cdef float sw[64]
-    cdef bint scontext[64]  # whether (u, v) is a stored bigram: stored trigrams need one
-    cdef int64_t ctx
+    cdef float sw[64]         # the state's context weight
+    cdef int64_t sctx[64]     # and where its context is stored (-1: it is not)
     cdef int n_states = 1, n_pairs, kept, i, j, g, n_groups
     cdef Py_ssize_t t, c, n, row, k
     cdef int64_t u, v, w, first, last_u, last_v
@@ -276,9 +279,8 @@ cdef void _piece(const Model* m, const int64_t* ids, Py_ssize_t width, const dou
                     cand_later[n_groups * n + c] = later
                     cand_key[n_groups * n + c] = (last_u << BITS) | last_v
                 n_groups += 1
-            ctx = find(&m.bi, (su[i] << BITS) | sv[i])
-            sw[i] = m.bi_bow[ctx] if ctx >= 0 else 0.0
-            scontext[i] = ctx >= 0
+            sctx[i] = _context(m, su[i], sv[i])
+            sw[i] = m.bi_bow[sctx[i]] if sctx[i] >= 0 else 0.0
         n_pairs = 0
         for i in range(n_states):
             g = group[i]
@@ -286,8 +288,7 @@ cdef void _piece(const Model* m, const int64_t* ids, Py_ssize_t width, const dou
             for c in range(n):
                 first = ids[(offset[t] + c) * width]
                 back = sw[i] + cand_bigram[g * n + c]
-                step = st[i] + scores[offset[t] + c] + (trigram(m, u, v, first, back) if scontext[i] else back) \
-                    + cand_later[g * n + c]
+                step = st[i] + scores[offset[t] + c] + _after(m, sctx[i], u, v, first, back) + cand_later[g * n + c]
                 pairs[n_pairs].total = step
                 pairs[n_pairs].key = cand_key[g * n + c]
                 pairs[n_pairs].index = <int32_t> (i * n + c)

@@ -1,10 +1,12 @@
-"""Build vanthu's compiled modules: the corrector's beam (pipeline/correct/_beam.pyx) and
-its channel-model DP (pipeline/correct/_segments.pyx).
+"""Build vanthu's compiled modules, pipeline/correct/*.pyx: the corrector's beam (_beam), and
+its channel model's DP (_segments) and backward search (_search).
 
 Everything else is in pyproject.toml. The modules are optional: without a C compiler or
 Cython the build warns and vanthu runs their Python versions instead, with the same results,
 slower.
 """
+
+from glob import glob
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
@@ -30,7 +32,7 @@ def extensions() -> list:
     try:
         from Cython.Build import cythonize
 
-        return cythonize(["pipeline/correct/_beam.pyx", "pipeline/correct/_segments.pyx", "pipeline/correct/_search.pyx"], language_level=3, quiet=True)
+        return cythonize(sorted(glob("pipeline/correct/*.pyx")), language_level=3, quiet=True)
     except Exception as exc:  # no Cython, or it failed
         print(f"warning: the compiled modules are not built ({exc}); vanthu will use their Python versions")
         return []

@@ -34,17 +34,20 @@ def run_checks() -> Iterator[Check]:
     for module, package in PYTHON_PACKAGES:
         yield _check_module(module, package)
     yield _check_models()
-    yield _check_compiled_beam()
+    yield _check_compiled_corrector()
 
 
-def _check_compiled_beam() -> Check:
-    """The corrector's compiled beam and channel DP (optional: their Python versions give the
-    same text, slower)."""
-    from pipeline.correct import align, decoder
+def _check_compiled_corrector() -> Check:
+    """The corrector's compiled modules (optional: their Python versions give the same text,
+    slower)."""
+    from pipeline.correct import align, channel, decoder
 
-    if decoder._beam is not None and align._segments is not None:
-        return Check("compiled corrector", True, "built: the corrector's beam and channel scoring run compiled")
-    return Check("compiled corrector", False, "not built: the corrector runs in Python and numpy only (same results, slower)",
+    missing = [name for name, module in (("beam", decoder._beam), ("channel DP", align._segments),
+                                         ("channel search", channel._search)) if module is None]
+    if not missing:
+        return Check("compiled corrector", True, "built: the corrector's beam, channel DP and search run compiled")
+    return Check("compiled corrector", False,
+                 f"not built ({', '.join(missing)}): those parts run in Python and numpy (same results, slower)",
                  f"{APT} gcc python3-dev && pip install --force-reinstall --no-deps -e .", required=False)
 
 

@@ -385,7 +385,7 @@ def _segment_softmax(scores: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 def _top_ranks(probs: np.ndarray, starts: np.ndarray, keep: int) -> list[list[int]]:
     """For each segment of ``probs`` (starting at ``starts``), the indices within it of its
     ``keep`` likeliest entries, likeliest first (equal ones in order; compiled where built)."""
-    if decoder.COMPILED and decoder._beam is not None and keep <= 16:
+    if decoder.COMPILED and keep <= 16:
         return decoder._beam.top_ranks(np.ascontiguousarray(probs, dtype=np.float64),
                                        np.ascontiguousarray(starts, dtype=np.int64), keep)
     sizes = np.diff(np.append(starts, len(probs)))

@@ -197,9 +197,7 @@ class CandidateGenerator:
         ids = self._word_ids.get(words)
         if ids is None:
             index = self.lm.index
-            if len(words) == 1 and words[0] in index and words[0].isalpha():
-                ids = (index[words[0]],)
-            elif all(w in index and w.isalpha() for w in words):
+            if all(w in index and w.isalpha() for w in words):
                 ids = tuple(index[w] for w in words)
             else:
                 ids = tuple(self.lm.id_of(normalize_token(t)) for w in words for t in lm_tokens(w))

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 from dataclasses import dataclass, field
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, Protocol
 
 from rapidfuzz import process
@@ -157,6 +157,7 @@ class CandidateGenerator:
     _near: dict[str, list[str]] = field(default_factory=dict)
     _parts: dict[tuple[str, int], list[tuple[str, float]]] = field(default_factory=dict)
     _word_ids: dict[tuple[str, ...], tuple[int, ...]] = field(default_factory=dict)
+    _near_readings: dict[tuple[str, int], tuple[Candidate, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         total = float(sum(self.lexicon.counts.values())) + 1.0
@@ -254,6 +255,11 @@ class CandidateGenerator:
         self._observed_skeleton = skeleton(lower)
         scored = self._single_words(lower)
         scored.update(self._splits(lower))
+        return self._best(scored)
+
+    def _best(self, scored: dict[tuple[str, ...], float]) -> list[tuple[tuple[str, ...], float]]:
+        """Readings best first by channel score plus weighted unigram prior: at most
+        :data:`MAX_CANDIDATES`, none more than :data:`MAX_SCORE_GAP` below the best."""
         total = {words: score + PRIOR_WEIGHT * self._prior(words[0]) for words, score in scored.items()}
         # equal totals by words: the candidates come from sets, whose order changes between runs
         ranked = sorted(scored.items(), key=lambda kv: (-total[kv[0]], kv[0]))
@@ -261,6 +267,26 @@ class CandidateGenerator:
             floor = total[ranked[0][0]] - MAX_SCORE_GAP
             ranked = [kv for kv in ranked if total[kv[0]] >= floor]
         return ranked[:MAX_CANDIDATES]
+
+    def near_readings(self, letters: str, distance: int) -> tuple[Candidate, ...]:
+        """The one-word readings of ``letters`` whose skeleton is at most ``distance`` edits
+        from theirs, ranked like :meth:`rank_readings` among themselves (kept per call).
+
+        What the split repair needs of a pair of tokens read as one syllable: the words of
+        :meth:`_single_words` close to the letters, without scoring the glued-token splits and
+        the distant words that it then throws away (a sixth of the corrector's time on legacy
+        OCR went there)."""
+        lower = letters.lower()
+        found = self._near_readings.get((lower, distance))
+        if found is None:
+            skel = skeleton(lower)
+            scored = self._single_words(lower, lambda sk: Levenshtein.distance(sk, skel) <= distance)
+            self._observed_skeleton = skel
+            found = tuple(self._candidate(words, score, words == (lower,)) for words, score in self._best(scored))
+            if len(self._near_readings) > 100_000:
+                self._near_readings.clear()
+            self._near_readings[lower, distance] = found
+        return found
 
     def _number(self, digits: str) -> tuple[Candidate, ...]:
         """A number, or for one or two digits also the words OCR may have read as digits (6: có)."""
@@ -296,14 +322,15 @@ class CandidateGenerator:
         cand = self._candidate((lower,), 0.0, True)
         return cand if plausible else cand._replace(penalty=cand.penalty + GARBLED_KEEP_LOGPROB)
 
-    def _single_words(self, lower: str) -> dict[tuple[str, ...], float]:
-        """One-word readings: same skeleton, channel rewrites, fuzzy skeleton neighbours."""
+    def _single_words(self, lower: str, wanted: Callable[[str], bool] | None = None) -> dict[tuple[str, ...], float]:
+        """One-word readings: same skeleton, channel rewrites, fuzzy skeleton neighbours (only
+        the skeletons ``wanted``, if given)."""
         skel = skeleton(lower)
         skeletons = {skel}
         skeletons.update(s for s, _ in self.channel.rewrites(lower, limit=20))
         if self._wants_near(lower, skel):
             skeletons.update(self._near_skeletons(skel))
-        words = [word for sk in skeletons for word in self.lexicon.words_for(sk)]
+        words = [word for sk in skeletons if wanted is None or wanted(sk) for word in self.lexicon.words_for(sk)]
         return {(word,): score for word, score in zip(words, self.channel.logprobs(lower, words), strict=True)}
 
     def _wants_near(self, lower: str, skel: str) -> bool:

@@ -28,7 +28,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
 
 from pipeline.correct.candidates import SPLIT_LOGPROB, Candidate, CandidateGenerator, CandidateSet
 from pipeline.correct.decoder import DecoderSettings, local_scores, slot_scores
@@ -76,15 +75,13 @@ def joined_slot(parts: Sequence[Slot], end: int) -> Slot:
 def merged_readings(generator: CandidateGenerator, text: str) -> CandidateSet | None:
     """The one-syllable readings of the letters ``text`` (parts end to end), or None.
 
-    The corrector's candidates of ``text`` that are Vietnamese syllables whose skeleton is at
-    most one letter from that of ``text``: marks may be repaired, the letters hardly changed.
+    The readings of ``text`` that are known Vietnamese syllables whose skeleton is at most one
+    letter from that of ``text``: marks may be repaired, the letters hardly changed.
     """
     if not text.isalpha() or len(text) > MAX_SYLLABLE_LETTERS:
         return None
-    skel = skeleton(text)
-    keep = tuple(c for c in generator.for_slot(text).items
-                 if len(c.words) == 1 and c.known and is_vietnamese_syllable(c.words[0])
-                 and Levenshtein.distance(skeleton(c.words[0]), skel) <= MAX_SKELETON_DISTANCE)
+    keep = tuple(c for c in generator.near_readings(text, MAX_SKELETON_DISTANCE)
+                 if c.known and is_vietnamese_syllable(c.words[0]))
     return CandidateSet.of(keep) if keep else None
 
 

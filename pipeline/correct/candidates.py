@@ -276,7 +276,7 @@ class CandidateGenerator:
         :meth:`_single_words` close to the letters, without scoring the glued-token splits and
         the distant words that it then throws away (a sixth of the corrector's time on legacy
         OCR went there)."""
-        lower = letters.lower()
+        lower = observed_key(letters) or letters.lower()
         found = self._near_readings.get((lower, distance))
         if found is None:
             skel = skeleton(lower)

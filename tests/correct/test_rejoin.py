@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from rapidfuzz.distance.Levenshtein import distance
 
 from pipeline.correct import correct
-from pipeline.correct.orthography import strip_diacritics
-from pipeline.correct.rejoin import merge_sites
+from pipeline.correct.orthography import skeleton, strip_diacritics
+from pipeline.correct.rejoin import MAX_SKELETON_DISTANCE, merge_sites
 from pipeline.correct.segment import line_slots
 
 # --- stray spaces -----------------------------------------------------------------------------
@@ -59,6 +60,21 @@ def test_merge_sites_need_letters_that_read_as_one_syllable(models) -> None:
 
 
 # --- hyphens at a line end --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("letters", ["thủy", "Thuy", "cônq", "truong", "nghiêng", "dugc", "ctia", "ong"])
+def test_near_readings_are_the_close_readings_of_the_letters(models, letters: str) -> None:
+    """The split repair scores only the one-word readings within a letter of the merged
+    letters: each of those that the full readings hold is there, with the same channel score."""
+    generator = models.generator
+    near = {c.words: c for c in generator.near_readings(letters, MAX_SKELETON_DISTANCE)}
+    full = [c for c in generator.for_slot(letters).items if len(c.words) == 1 and c.known
+            and distance(skeleton(c.words[0]), skeleton(letters.lower())) <= MAX_SKELETON_DISTANCE]
+    assert full
+    for cand in full:
+        assert cand.words in near and near[cand.words].channel == pytest.approx(cand.channel)
+    assert all(distance(skeleton(w[0]), skeleton(letters.lower())) <= MAX_SKELETON_DISTANCE and len(w) == 1
+               for w in near)
 
 
 def test_hyphenated_word_is_rejoined_on_its_first_line(models) -> None:

@@ -16,7 +16,7 @@ from pipeline.correct.candidates import Candidate, CandidateGenerator, Candidate
 from pipeline.correct.channel import ChannelModel
 from pipeline.correct.batch_decoder import decode_many
 from pipeline.correct import decoder
-from pipeline.correct.decoder import DecoderSettings, local_scores
+from pipeline.correct.decoder import DecoderSettings, local_scores, stacked_ids
 from pipeline.correct.fallback_channel import EditDistanceChannel
 from pipeline.correct.lexicon import DICTIONARIES_DIR, Lexicon, load_lexicon
 from pipeline.correct.lm import LanguageModel, load_language_model
@@ -355,16 +355,28 @@ def document_cache(models: Models, unit_cands: list[list[CandidateSet]], unit_ch
     lam = models.settings.cache_weight
     bonus = {w: math.log(1 - lam + lam * (c / n_doc) / ((models.lexicon.counts[w] + 1) / n_corpus))
              for w, c in counts.items()}
+    sets = [cands for unit in unit_cands for cands in unit]
+    if not sets:
+        return np.zeros(0)
+    if all(w in models.lm.index for w in bonus):
+        return _bonus_by_id(models.lm, sets, bonus)
     per_set: dict[int, np.ndarray] = {}  # a repeated word's slots share one candidate set
-    arrays = []
-    for unit in unit_cands:
-        for cands in unit:
-            found = per_set.get(id(cands))
-            if found is None:
-                found = per_set[id(cands)] = np.array([_bonus_of(cand.words, bonus) for cand in cands.items],
-                                                       dtype=float)
-            arrays.append(found)
-    return np.concatenate(arrays) if arrays else np.zeros(0)
+    for cands in sets:
+        if id(cands) not in per_set:
+            per_set[id(cands)] = np.array([_bonus_of(cand.words, bonus) for cand in cands.items], dtype=float)
+    return np.concatenate([per_set[id(cands)] for cands in sets])
+
+
+def _bonus_by_id(lm: LanguageModel, sets: list[CandidateSet], bonus: dict[str, float]) -> np.ndarray:
+    """The cache bonus of every candidate of ``sets`` end to end: the sum over the LM tokens of
+    each reading, in one numpy call. For when every word with a bonus is its own LM token (a
+    word the LM does not know is <unk>, not told apart by its id); then it is the sum over
+    the reading's words (:func:`_bonus_of`), but for a token with digits glued to a word
+    with a bonus ("a3": "a" and <num>)."""
+    by_id = np.zeros(len(lm.vocab) + 1)  # the last entry, 0, is where the padding id -1 points
+    for word, value in bonus.items():
+        by_id[lm.index[word]] = value
+    return by_id[stacked_ids(sets)].sum(axis=1)
 
 
 def _bonus_of(words: tuple[str, ...], bonus: dict[str, float]) -> float:

@@ -80,13 +80,18 @@ def _advance(lm: LanguageModel, u, v, total, ids, cand_index):
 
 def stack(sets: Sequence[CandidateSet], settings: DecoderSettings) -> tuple[np.ndarray, np.ndarray]:
     """LM ids of all candidates of ``sets`` end to end (padded with -1) and their slot scores."""
+    return stacked_ids(sets), slot_scores(CandidateSet.stacked(sets), settings)
+
+
+def stacked_ids(sets: Sequence[CandidateSet]) -> np.ndarray:
+    """LM ids of all candidates of ``sets`` end to end, padded with -1 to the longest reading."""
     width = max(s.ids.shape[1] for s in sets)
     ids = np.full((sum(len(s) for s in sets), width), -1, dtype=np.int64)
     row = 0
     for s in sets:
         ids[row : row + len(s), : s.ids.shape[1]] = s.ids
         row += len(s)
-    return ids, slot_scores(CandidateSet.stacked(sets), settings)
+    return ids
 
 
 def _recombine(u, v, total, beam: int) -> np.ndarray:

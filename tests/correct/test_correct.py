@@ -137,6 +137,21 @@ def test_document_cache_prefers_words_the_text_repeats(models) -> None:
     assert bonus[("sơn",)] > 0.5
 
 
+def test_cache_bonus_by_lm_id_is_the_bonus_by_word(models) -> None:
+    """The document cache adds up bonuses through LM ids (one numpy call); for readings of
+    words, split readings ("20 tháng") and kept unknown tokens that is the sum by word."""
+    from pipeline.correct.api import _bonus_by_id, _bonus_of, slot_candidates
+    from pipeline.correct.segment import paragraphs
+
+    units = paragraphs(["Ngay 20thang 6 nam 2023, Uy ban nhan dan huyen Binh Son ctia tinh Quang Ngai xyzq"])
+    sets = [s for u in units for s in slot_candidates(models, u)]
+    bonus = {"tháng": 1.5, "ngày": 0.25, "sơn": 2.0, "của": -0.5, "huyện": 0.75}
+    by_word = [_bonus_of(c.words, bonus) for s in sets for c in s.items]
+    assert any(len(c.words) == 2 for s in sets for c in s.items)
+    assert _bonus_by_id(models.lm, sets, bonus).tolist() == by_word
+    assert sum(1 for b in by_word if b) >= 5
+
+
 def test_fallback_channel_still_corrects() -> None:
     from pipeline.correct import load_models
 

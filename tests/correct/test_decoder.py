@@ -202,3 +202,13 @@ def test_top_ranks_by_probability_then_position(beam_code: str, seed: int) -> No
     for keep in (1, 4):
         expected = [sorted(range(n), key=lambda i, s=s: (-probs[s + i], i))[:keep] for s, n in zip(starts, sizes)]
         assert _top_ranks(probs, starts, keep) == expected
+
+
+def test_candidate_set_columns_hold_each_field() -> None:
+    items = (Candidate(("một",), (5,), -1.5, True, True, False, -0.25),
+             Candidate(("20", "tháng"), (7, 8), -3.0, False, False, True, -9.0))
+    cands = CandidateSet.of(items)
+    assert cands.ids.tolist() == [[5, -1], [7, 8]]
+    assert cands.channel.tolist() == [-1.5, -3.0] and cands.penalty.tolist() == [-0.25, -9.0]
+    assert cands.identity.tolist() == [True, False] and cands.same_skeleton.tolist() == [False, True]
+    assert CandidateSet.of(items[:1]).ids.tolist() == [[5]]

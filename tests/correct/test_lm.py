@@ -106,7 +106,7 @@ def test_stored_trigrams_have_stored_contexts(models) -> None:
 
 def test_vocabulary_words_are_their_own_tokens(models) -> None:
     """Every word of letters in the shipped vocabulary is lower case and its own normalised LM
-    token, so candidates look such words up directly (CandidateGenerator._ids)."""
+    token, so candidates look such words up directly (CandidateGenerator._word_facts)."""
     from pipeline.correct.tokens import lm_tokens, normalize_token
 
     words = [w for w in models.lm.vocab if w.isalpha()]

@@ -170,6 +170,9 @@ class CandidateGenerator:
         self._log_prior = {w: math.log((c + 1) / total) for w, c in self.lexicon.counts.items()}
         self._unseen_prior = math.log(1 / total)
         self._unk = self.lm.unk
+        for words in self.lexicon.by_skeleton.values():  # every one-word reading: part of loading
+            for word in words:
+                self._word_facts((word,))
 
     def for_slot(self, text: str) -> CandidateSet:
         """Candidates for an observed word-like slot (any case: they depend on its lower case,

@@ -78,11 +78,17 @@ class Candidate(NamedTuple):
     penalty: float = 0.0
 
 
+STACK_WIDTH = 3  # LM ids per reading that sets keep ready for stacking (readings have 1 to 3)
+
+
 @dataclass(frozen=True, slots=True)
 class CandidateSet:
     """The candidates of one observed string, with their fields as arrays for the decoder.
 
-    ``ids`` is padded with -1 to the longest reading.
+    ``ids`` is padded with -1 to the longest reading. ``fields`` (channel, penalty, identity,
+    same skeleton as float columns) and ``wide_ids`` (``ids`` padded to at least
+    :data:`STACK_WIDTH` columns) are the same values in the shapes that the sets of a whole
+    text are stacked in, one concatenation each (see :meth:`stacked`, ``decoder.stacked_ids``).
     """
 
     items: tuple[Candidate, ...]
@@ -91,6 +97,8 @@ class CandidateSet:
     penalty: np.ndarray
     identity: np.ndarray
     same_skeleton: np.ndarray
+    fields: np.ndarray
+    wide_ids: np.ndarray
 
     @classmethod
     def of(cls, items: tuple[Candidate, ...]) -> CandidateSet:
@@ -99,12 +107,17 @@ class CandidateSet:
         n = len(items)
         _, ids, channel, identity, _, same_skeleton, penalty = zip(*items, strict=True)
         width = max(map(len, ids))
+        wide = max(width, STACK_WIDTH)
         if width == 1:
-            id_array = np.fromiter((row[0] for row in ids), dtype=np.int64, count=n).reshape(n, 1)
+            wide_ids = np.full((n, wide), -1, dtype=np.int64)
+            wide_ids[:, 0] = np.fromiter((row[0] for row in ids), dtype=np.int64, count=n)
         else:
-            id_array = np.array([row + (-1,) * (width - len(row)) for row in ids], dtype=np.int64)
-        return cls(items, id_array, np.fromiter(channel, float, n), np.fromiter(penalty, float, n),
-                   np.fromiter(identity, bool, n), np.fromiter(same_skeleton, bool, n))
+            wide_ids = np.array([row + (-1,) * (wide - len(row)) for row in ids], dtype=np.int64)
+        fields = np.empty((n, 4))
+        for column, values in enumerate((channel, penalty, identity, same_skeleton)):
+            fields[:, column] = np.fromiter(values, float, n)
+        return cls(items, wide_ids[:, :width].copy(), fields[:, 0].copy(), fields[:, 1].copy(), fields[:, 2] != 0,
+                   fields[:, 3] != 0, fields, wide_ids)
 
     @classmethod
     def stacked(cls, sets: Sequence[CandidateSet]) -> CandidateSet:
@@ -112,9 +125,9 @@ class CandidateSet:
 
         Neither items nor ids are kept (empty): the result is no candidate list to index.
         """
-        return cls((), np.zeros((0, 0), dtype=np.int64),
-                   np.concatenate([s.channel for s in sets]), np.concatenate([s.penalty for s in sets]),
-                   np.concatenate([s.identity for s in sets]), np.concatenate([s.same_skeleton for s in sets]))
+        fields = np.concatenate([s.fields for s in sets])
+        none = np.zeros((0, 0), dtype=np.int64)
+        return cls((), none, fields[:, 0], fields[:, 1], fields[:, 2] != 0, fields[:, 3] != 0, fields, none)
 
     def __len__(self) -> int:
         return len(self.items)

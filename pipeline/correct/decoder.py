@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.correct.candidates import CandidateSet
+from pipeline.correct.candidates import STACK_WIDTH, CandidateSet
 from pipeline.correct.kneser_ney import BITS
 from pipeline.correct.lm import LanguageModel
 
@@ -86,6 +86,9 @@ def stack(sets: Sequence[CandidateSet], settings: DecoderSettings) -> tuple[np.n
 def stacked_ids(sets: Sequence[CandidateSet]) -> np.ndarray:
     """LM ids of all candidates of ``sets`` end to end, padded with -1 to the longest reading."""
     width = max(s.ids.shape[1] for s in sets)
+    if width <= STACK_WIDTH:  # every set has its ids ready in STACK_WIDTH columns
+        ids = np.concatenate([s.wide_ids for s in sets])
+        return ids if width == STACK_WIDTH else np.ascontiguousarray(ids[:, :width])
     ids = np.full((sum(len(s) for s in sets), width), -1, dtype=np.int64)
     row = 0
     for s in sets:

@@ -247,8 +247,12 @@ class CandidateGenerator:
         ranked = self.readings.get(lower) if self.readings is not None else None
         if ranked is None:
             ranked = self.rank_readings(lower)
-        self._observed_skeleton = skeleton(lower)
-        out = [self._candidate(words, score, words == (lower,)) for words, score in ranked]
+        self._observed_skeleton = observed = skeleton(lower)
+        kept, facts = (lower,), self._facts
+        out = []
+        for words, score in ranked:  # _candidate, unrolled: a first page makes thousands
+            ids, known, penalty, skel = facts.get(words) or self._word_facts(words)
+            out.append(Candidate(words, ids, score, words == kept, known, skel == observed, penalty))
         if not any(c.identity for c in out):
             out.append(self._keep_unknown(lower))
         return tuple(out) + self._digit_readings(lower) + self._lookalike_number(lower)

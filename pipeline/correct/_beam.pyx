@@ -13,6 +13,7 @@ the numpy code runs (``pipeline.correct.decoder.COMPILED``).
 """
 
 from libc.stdint cimport int64_t, int32_t, uint64_t, uint8_t
+from libc.math cimport INFINITY
 from libc.stdlib cimport calloc, free, malloc
 
 cdef int BITS = 21
@@ -178,7 +179,8 @@ def decode_pieces(lm, const int64_t[:, ::1] ids, const double[::1] scores,
 
     Piece ``p`` is slots ``bounds[p]:bounds[p+1]``, starting in state (start_u[p], start_v[p]);
     slot ``s`` has candidates ``offset[s]:offset[s]+count[s]`` of ``ids`` (LM ids, -1 padded)
-    and ``scores``. The index of the chosen candidate of slot ``s`` is written to chosen[s].
+    and ``scores``; a candidate scored -inf is left out (every slot needs one that is not). The
+    index of the chosen candidate of slot ``s`` is written to chosen[s].
     The language model's arrays must be the float32 ones it is loaded with (see
     ``decoder.compiled_lm``).
     """
@@ -192,6 +194,11 @@ def decode_pieces(lm, const int64_t[:, ::1] ids, const double[::1] scores,
     for s in range(n_slots):
         if count[s] < 1:
             raise ValueError(f"slot {s} has no candidate")
+        for k in range(offset[s], offset[s] + count[s]):
+            if scores[k] != -INFINITY:
+                break
+        else:
+            raise ValueError(f"slot {s} has no candidate with a finite score")
         if count[s] > widest:
             widest = count[s]
     if not 1 <= beam <= 64:
@@ -266,6 +273,8 @@ cdef void _piece(const Model* m, const int64_t* ids, Py_ssize_t width, const dou
                 group[i] = n_groups
                 v = sv[i]
                 for c in range(n):
+                    if scores[offset[t] + c] == -INFINITY:  # left out (see decode_pieces)
+                        continue
                     row = (offset[t] + c) * width
                     first = ids[row]
                     last_u, last_v, later = v, first, 0.0
@@ -286,6 +295,8 @@ cdef void _piece(const Model* m, const int64_t* ids, Py_ssize_t width, const dou
             g = group[i]
             u, v = su[i], sv[i]
             for c in range(n):
+                if scores[offset[t] + c] == -INFINITY:
+                    continue
                 first = ids[(offset[t] + c) * width]
                 back = sw[i] + cand_bigram[g * n + c]
                 step = st[i] + scores[offset[t] + c] + _after(m, sctx[i], u, v, first, back) + cand_later[g * n + c]

@@ -367,6 +367,27 @@ def document_cache(models: Models, unit_cands: list[list[CandidateSet]], unit_ch
     return np.concatenate([per_set[id(cands)] for cands in sets])
 
 
+def cache_rivals(extra: np.ndarray, unit_cands: list[list[CandidateSet]], unit_chosen: list[list[int]]) -> np.ndarray:
+    """The document cache's ``extra`` scores for the second decoding pass, with -inf (left out
+    of decoding) for every reading but the first pass's choice in the slots where the cache
+    favours no other reading.
+
+    Elsewhere the cache can only confirm the first choice, so those slots need not be searched
+    again: the second pass then costs a third of the first. Slots next to a changed one keep
+    one reading even if the new context would favour another; on the held-out eng pages that
+    is one syllable in 12,000 (bench/correct.py), for a tenth of the corrector's time.
+    """
+    sizes = np.array([len(cands) for unit in unit_cands for cands in unit], dtype=np.int64)
+    if not len(sizes):
+        return extra
+    starts = np.cumsum(sizes) - sizes
+    chosen = starts + np.array([i for unit in unit_chosen for i in unit], dtype=np.int64)
+    rivals = np.maximum.reduceat(extra, starts) > extra[chosen]
+    keep = np.repeat(rivals, sizes)
+    keep[chosen] = True
+    return np.where(keep, extra, -np.inf)
+
+
 def _bonus_by_id(lm: LanguageModel, sets: list[CandidateSet], bonus: dict[str, float]) -> np.ndarray:
     """The cache bonus of every candidate of ``sets`` end to end: the sum over the LM tokens of
     each reading, in one numpy call. For when every word with a bonus is its own LM token (a
@@ -579,7 +600,7 @@ def correct(text: str, *, style: str = "new", models: Models | None = None) -> C
     unit_chosen = decode_many(models.lm, unit_cands, settings)
     joins.update(_merge_split_syllables(models, lines, units, unit_cands, unit_chosen, settings, joins))
     if models.settings.cache_weight > 0 and settings.trust < TRUSTED and not settings.marks_stripped:
-        extra = document_cache(models, unit_cands, unit_chosen)
+        extra = cache_rivals(document_cache(models, unit_cands, unit_chosen), unit_cands, unit_chosen)
         unit_chosen = decode_many(models.lm, unit_cands, settings, extra)
     slots = [s for unit in units for s in unit]
     neighbours = [_neighbours(models, c, ch) for c, ch in zip(unit_cands, unit_chosen, strict=True)]

@@ -128,7 +128,8 @@ def decode_many(lm: LanguageModel, segments: Sequence[Sequence[CandidateSet]],
     """Index of the chosen candidate for every slot of every (non-empty) segment.
 
     ``extra``: optional scores added to every candidate, in the order of all candidates of
-    all slots of all segments (the document cache of ``api``).
+    all slots of all segments (the document cache of ``api``). A candidate
+    whose extra score is -inf is left out (each slot must keep one).
 
     A segment is decoded in pieces, side by side, cut after each slot where every path is in
     the same state (see :func:`_pieces`): the beam recombines into that one state there, so

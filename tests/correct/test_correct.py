@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import unicodedata
 
+import numpy as np
 import pytest
 
 from pipeline.correct import Correction, correct, edits_to_jsonl
+from pipeline.correct.candidates import Candidate, CandidateSet
 from pipeline.corpus import default_corpus_dir, iter_corpus_lines
 from pipeline.metrics import syllable_accuracy
 
@@ -150,6 +152,23 @@ def test_cache_bonus_by_lm_id_is_the_bonus_by_word(models) -> None:
     assert any(len(c.words) == 2 for s in sets for c in s.items)
     assert _bonus_by_id(models.lm, sets, bonus).tolist() == by_word
     assert sum(1 for b in by_word if b) >= 5
+
+
+def test_second_pass_searches_only_where_the_cache_favours_another_reading() -> None:
+    from pipeline.correct.api import cache_rivals
+
+    def cands(n: int) -> CandidateSet:
+        return CandidateSet.of(tuple(Candidate((f"w{i}",), (i + 3,), 0.0) for i in range(n)))
+
+    units = [[cands(3), cands(2)], [cands(4)]]
+    chosen = [[1, 0], [2]]
+    extra = np.array([0.0, 0.5, 0.2,   0.0, 0.0,   0.1, 0.3, 0.3, 0.0])
+    out = cache_rivals(extra, units, chosen)
+    # slot 1: the choice has the largest bonus: only it stays; slot 2: no bonus anywhere;
+    # slot 3: another reading ties with the choice: not favoured, so only the choice stays
+    assert out.tolist() == [-np.inf, 0.5, -np.inf,   0.0, -np.inf,   -np.inf, -np.inf, 0.3, -np.inf]
+    extra[5] = 0.4  # now the cache favours reading 0 of slot 3 over the choice: all stay
+    assert cache_rivals(extra, units, chosen)[5:].tolist() == [0.4, 0.3, 0.3, 0.0]
 
 
 def test_fallback_channel_still_corrects() -> None:

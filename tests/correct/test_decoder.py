@@ -212,3 +212,23 @@ def test_candidate_set_columns_hold_each_field() -> None:
     assert cands.channel.tolist() == [-1.5, -3.0] and cands.penalty.tolist() == [-0.25, -9.0]
     assert cands.identity.tolist() == [True, False] and cands.same_skeleton.tolist() == [False, True]
     assert CandidateSet.of(items[:1]).ids.tolist() == [[5]]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_readings_scored_minus_infinity_are_left_out(models, beam_code: str, seed: int) -> None:
+    """An extra score of -inf leaves a reading out of decoding, in the compiled beam as in
+    numpy: the choices are those made among the other readings alone."""
+    segments = _random_sets(seed, 2000, [1, 5, 17, 30], single=0.2)
+    rng = np.random.default_rng(seed)
+    kept = [[np.flatnonzero(rng.random(len(s)) < 0.4) for s in segment] for segment in segments]
+    kept = [[k if len(k) else np.array([0]) for k in segment] for segment in kept]
+    extra = np.concatenate([np.where(np.isin(np.arange(len(s)), k), 0.0, -np.inf)
+                            for segment, ks in zip(segments, kept, strict=True) for s, k in zip(segment, ks, strict=True)])
+    fewer = [[CandidateSet.of(tuple(s.items[i] for i in k)) for s, k in zip(segment, ks, strict=True)]
+             for segment, ks in zip(segments, kept, strict=True)]
+    for beam in (1, 8):
+        settings = DecoderSettings(beam=beam)
+        chosen = decode_many(models.lm, segments, settings, extra)
+        among_kept = decode_many(models.lm, fewer, settings)
+        assert chosen == [[int(k[i]) for k, i in zip(ks, picks, strict=True)]
+                          for ks, picks in zip(kept, among_kept, strict=True)]

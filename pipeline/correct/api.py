@@ -460,23 +460,35 @@ def _edits_for(models: Models, slots: list[Slot], sources: list[str], cands: lis
     before, after = neighbours
     scores = local_scores(models.lm, before[changed], after[changed], [cands[t] for t in changed], settings)
     probs, starts = _segment_softmax(scores)
-    flat = probs.tolist()
+    flat = _rounded(probs, 4)
     edits = []
     shown: dict[tuple[int, int, str], str] = {}  # a repeated word's slots share one candidate set
-
-    def printed(t: int, i: int) -> str:
-        key = (id(cands[t]), i, slots[t].text)
-        found = shown.get(key)
-        if found is None:
-            found = shown[key] = render(cands[t][i], slots[t].text, style, models.lexicon)
-        return found
-
     for t, start, top in zip(changed, starts.tolist(), _top_ranks(probs, starts, 4), strict=True):
-        order = [i for i in top if i != chosen[t]][:3]
-        alternatives = tuple((printed(t, i), round(flat[start + i], 4)) for i in order)
-        edits.append(Edit(slots[t].line + 1, slots[t].start, sources[t], outputs[t],
-                          round(flat[start + chosen[t]], 4), alternatives))
+        slot, slot_cands, pick = slots[t], cands[t], chosen[t]
+        alternatives = []
+        for i in top:
+            if i == pick:
+                continue
+            if len(alternatives) == 3:
+                break
+            key = (id(slot_cands), i, slot.text)
+            text = shown.get(key)
+            if text is None:
+                text = shown[key] = render(slot_cands[i], slot.text, style, models.lexicon)
+            alternatives.append((text, flat[start + i]))
+        edits.append(Edit(slot.line + 1, slot.start, sources[t], outputs[t], flat[start + pick], tuple(alternatives)))
     return edits
+
+
+def _rounded(values: np.ndarray, digits: int) -> list[float]:
+    """``[round(v, digits) for v in values]``, the same floats, rounded by numpy: Python's round
+    is exact on the decimal value, which numpy's scaling differs from only next to a half
+    (those few are rounded by Python)."""
+    scaled = values * 10.0**digits
+    out = (np.rint(scaled) / 10.0**digits).tolist()
+    for k in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).tolist():
+        out[k] = round(float(values[k]), digits)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -325,3 +325,12 @@ def test_without_the_compiled_modules_the_output_is_the_same(monkeypatch) -> Non
     api.load_models.cache_clear()
     assert outputs[0] == outputs[1]
     assert outputs[0][0] != text and len(outputs[0][1]) > 10
+
+
+def test_rounded_probabilities_are_pythons_rounding() -> None:
+    from pipeline.correct.api import _rounded
+
+    rng = np.random.default_rng(0)
+    values = np.concatenate([rng.random(200_000), rng.random(10_000) ** 8, np.arange(20_001) / 20_000,
+                             [0.0, 1.0, 0.12345, 0.00005, 0.99995]])
+    assert _rounded(values, 4) == [round(v, 4) for v in values.tolist()]

@@ -388,7 +388,9 @@ class CandidateGenerator:
         calls, most of a call being the preparation of the 4,600 skeletons. The same neighbours,
         in the same order, as :meth:`_near_skeletons` finds one by one."""
         wanted: dict[str, None] = {}
-        for text in texts:
+        for text in dict.fromkeys(texts):  # a page repeats most of its words
+            if text in self.cache:
+                continue
             lower = text.lower()
             key = observed_key(lower)
             if lower in self.cache or key is None or (self.readings is not None and key in self.readings):

@@ -90,9 +90,11 @@ def stacked_ids(sets: Sequence[CandidateSet]) -> np.ndarray:
         ids = np.concatenate([s.wide_ids for s in sets])
         return ids if width == STACK_WIDTH else np.ascontiguousarray(ids[:, :width])
     ids = np.full((sum(len(s) for s in sets), width), -1, dtype=np.int64)
+    ids[:, :STACK_WIDTH] = np.concatenate([s.wide_ids[:, :STACK_WIDTH] for s in sets])
     row = 0
-    for s in sets:
-        ids[row : row + len(s), : s.ids.shape[1]] = s.ids
+    for s in sets:  # the few readings of more ids (a garbled token kept as it is: "a1b2")
+        if s.ids.shape[1] > STACK_WIDTH:
+            ids[row : row + len(s), : s.ids.shape[1]] = s.ids
         row += len(s)
     return ids
 

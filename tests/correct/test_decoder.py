@@ -232,3 +232,15 @@ def test_readings_scored_minus_infinity_are_left_out(models, beam_code: str, see
         among_kept = decode_many(models.lm, fewer, settings)
         assert chosen == [[int(k[i]) for k, i in zip(ks, picks, strict=True)]
                           for ks, picks in zip(kept, among_kept, strict=True)]
+
+
+@pytest.mark.parametrize("widths", [[1, 1], [1, 2, 3], [2, 5, 1, 4], [3]])
+def test_stacked_ids_pad_every_reading_to_the_longest(widths: list[int]) -> None:
+    from pipeline.correct.decoder import stacked_ids
+
+    sets = [CandidateSet.of(tuple(Candidate((f"w{k}",), tuple(range(10 * k, 10 * k + 1 + (w - 1) * (i % 2))), 0.0)
+                                  for i in range(3))) for k, w in enumerate(widths)]
+    width = max(s.ids.shape[1] for s in sets)
+    expected = [list(c.ids) + [-1] * (width - len(c.ids)) for s in sets for c in s.items]
+    stacked = stacked_ids(sets)
+    assert stacked.tolist() == expected and stacked.flags.c_contiguous

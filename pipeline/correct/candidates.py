@@ -85,20 +85,32 @@ STACK_WIDTH = 3  # LM ids per reading that sets keep ready for stacking (reading
 class CandidateSet:
     """The candidates of one observed string, with their fields as arrays for the decoder.
 
-    ``ids`` is padded with -1 to the longest reading. ``fields`` (channel, penalty, identity,
-    same skeleton as float columns) and ``wide_ids`` (``ids`` padded to at least
-    :data:`STACK_WIDTH` columns) are the same values in the shapes that the sets of a whole
-    text are stacked in, one concatenation each (see :meth:`stacked`, ``decoder.stacked_ids``).
+    ``ids`` is padded with -1 to the longest reading. ``fields`` holds channel score, penalty,
+    identity and same skeleton as float columns, and ``wide_ids`` the ids padded to at least
+    :data:`STACK_WIDTH` columns: the shapes that the sets of a whole text are stacked in, one
+    concatenation each (see :meth:`stacked`, ``decoder.stacked_ids``).
     """
 
     items: tuple[Candidate, ...]
     ids: np.ndarray
-    channel: np.ndarray
-    penalty: np.ndarray
-    identity: np.ndarray
-    same_skeleton: np.ndarray
     fields: np.ndarray
     wide_ids: np.ndarray
+
+    @property
+    def channel(self) -> np.ndarray:
+        return self.fields[:, 0]
+
+    @property
+    def penalty(self) -> np.ndarray:
+        return self.fields[:, 1]
+
+    @property
+    def identity(self) -> np.ndarray:
+        return self.fields[:, 2] != 0
+
+    @property
+    def same_skeleton(self) -> np.ndarray:
+        return self.fields[:, 3] != 0
 
     @classmethod
     def of(cls, items: tuple[Candidate, ...]) -> CandidateSet:
@@ -116,8 +128,7 @@ class CandidateSet:
         fields = np.empty((n, 4))
         for column, values in enumerate((channel, penalty, identity, same_skeleton)):
             fields[:, column] = np.fromiter(values, float, n)
-        return cls(items, wide_ids[:, :width].copy(), fields[:, 0].copy(), fields[:, 1].copy(), fields[:, 2] != 0,
-                   fields[:, 3] != 0, fields, wide_ids)
+        return cls(items, wide_ids if width == wide else wide_ids[:, :width].copy(), fields, wide_ids)
 
     @classmethod
     def stacked(cls, sets: Sequence[CandidateSet]) -> CandidateSet:
@@ -125,9 +136,8 @@ class CandidateSet:
 
         Neither items nor ids are kept (empty): the result is no candidate list to index.
         """
-        fields = np.concatenate([s.fields for s in sets])
         none = np.zeros((0, 0), dtype=np.int64)
-        return cls((), none, fields[:, 0], fields[:, 1], fields[:, 2] != 0, fields[:, 3] != 0, fields, none)
+        return cls((), none, np.concatenate([s.fields for s in sets]), none)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -291,13 +301,14 @@ class CandidateGenerator:
     def _best(self, scored: dict[tuple[str, ...], float]) -> list[tuple[tuple[str, ...], float]]:
         """Readings best first by channel score plus weighted unigram prior: at most
         :data:`MAX_CANDIDATES`, none more than :data:`MAX_SCORE_GAP` below the best."""
-        total = {words: score + PRIOR_WEIGHT * self._prior(words[0]) for words, score in scored.items()}
+        prior, unseen = self._log_prior, self._unseen_prior
         # equal totals by words: the candidates come from sets, whose order changes between runs
-        ranked = sorted(scored.items(), key=lambda kv: (-total[kv[0]], kv[0]))
-        if ranked:
-            floor = total[ranked[0][0]] - MAX_SCORE_GAP
-            ranked = [kv for kv in ranked if total[kv[0]] >= floor]
-        return ranked[:MAX_CANDIDATES]
+        ranked = sorted((-(score + PRIOR_WEIGHT * prior.get(words[0], unseen)), words, score)
+                        for words, score in scored.items())
+        if not ranked:
+            return []
+        floor = -ranked[0][0] - MAX_SCORE_GAP
+        return [(words, score) for negated, words, score in ranked[:MAX_CANDIDATES] if -negated >= floor]
 
     def near_readings(self, letters: str, distance: int) -> tuple[Candidate, ...]:
         """The one-word readings of ``letters`` whose skeleton is at most ``distance`` edits

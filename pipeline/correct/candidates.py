@@ -86,15 +86,15 @@ class CandidateSet:
     """The candidates of one observed string, with their fields as arrays for the decoder.
 
     ``ids`` is padded with -1 to the longest reading. ``fields`` holds channel score, penalty,
-    identity and same skeleton as float columns, and ``wide_ids`` the ids padded to at least
-    :data:`STACK_WIDTH` columns: the shapes that the sets of a whole text are stacked in, one
+    identity and same skeleton as float columns, and ``stack_ids`` the ids in exactly
+    :data:`STACK_WIDTH` columns (padded, or cut for the rare longer readings): the shapes that the sets of a whole text are stacked in, one
     concatenation each (see :meth:`stacked`, ``decoder.stacked_ids``).
     """
 
     items: tuple[Candidate, ...]
     ids: np.ndarray
     fields: np.ndarray
-    wide_ids: np.ndarray
+    stack_ids: np.ndarray
 
     @property
     def channel(self) -> np.ndarray:
@@ -128,7 +128,9 @@ class CandidateSet:
         fields = np.empty((n, 4))
         for column, values in enumerate((channel, penalty, identity, same_skeleton)):
             fields[:, column] = np.fromiter(values, float, n)
-        return cls(items, wide_ids if width == wide else wide_ids[:, :width].copy(), fields, wide_ids)
+        if width == wide:
+            return cls(items, wide_ids, fields, wide_ids if wide == STACK_WIDTH else wide_ids[:, :STACK_WIDTH].copy())
+        return cls(items, wide_ids[:, :width].copy(), fields, wide_ids)
 
     @classmethod
     def stacked(cls, sets: Sequence[CandidateSet]) -> CandidateSet:

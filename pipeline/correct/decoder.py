@@ -86,17 +86,17 @@ def stack(sets: Sequence[CandidateSet], settings: DecoderSettings) -> tuple[np.n
 def stacked_ids(sets: Sequence[CandidateSet]) -> np.ndarray:
     """LM ids of all candidates of ``sets`` end to end, padded with -1 to the longest reading."""
     width = max(s.ids.shape[1] for s in sets)
-    if width <= STACK_WIDTH:  # every set has its ids ready in STACK_WIDTH columns
-        ids = np.concatenate([s.wide_ids for s in sets])
+    ids = np.concatenate([s.stack_ids for s in sets])  # STACK_WIDTH columns
+    if width <= STACK_WIDTH:
         return ids if width == STACK_WIDTH else np.ascontiguousarray(ids[:, :width])
-    ids = np.full((sum(len(s) for s in sets), width), -1, dtype=np.int64)
-    ids[:, :STACK_WIDTH] = np.concatenate([s.wide_ids[:, :STACK_WIDTH] for s in sets])
+    out = np.full((len(ids), width), -1, dtype=np.int64)
+    out[:, :STACK_WIDTH] = ids
     row = 0
     for s in sets:  # the few readings of more ids (a garbled token kept as it is: "a1b2")
         if s.ids.shape[1] > STACK_WIDTH:
-            ids[row : row + len(s), : s.ids.shape[1]] = s.ids
-        row += len(s)
-    return ids
+            out[row : row + len(s.items), : s.ids.shape[1]] = s.ids
+        row += len(s.items)
+    return out
 
 
 def _recombine(u, v, total, beam: int) -> np.ndarray:

@@ -37,6 +37,7 @@ cdef struct Model:
     const float* bi_lp
     const float* bi_bow
     const float* tri_lp
+    const float* context_max
 
 
 cdef struct Pair:
@@ -84,6 +85,36 @@ cdef inline double logprob(const Model* m, int64_t u, int64_t v, int64_t w) noex
     cdef int64_t ctx = _context(m, u, v)
     cdef float weight = m.bi_bow[ctx] if ctx >= 0 else 0.0
     return _after(m, ctx, u, v, w, weight + _bigram(m, v, w))
+
+
+cdef double FLOOR_MARGIN = 1e-6  # sums in another order may differ in the last bits
+
+
+cdef double _kth_distinct(const Pair* pairs, int n_pairs, int beam, int32_t* seen) noexcept nogil:
+    """The ``beam``-th best total among the distinct state keys of ``pairs`` (each key at its
+    best), -inf when there are fewer: that many states already score at least this."""
+    cdef int i, j, n_seen = 0, k, kept = 0
+    cdef double best[64]
+    for i in range(n_pairs):  # the first pair of each key, then its best total
+        for j in range(n_seen):
+            if pairs[seen[j]].key == pairs[i].key:
+                if pairs[i].total > pairs[seen[j]].total:
+                    seen[j] = i
+                break
+        else:
+            seen[n_seen] = i
+            n_seen += 1
+    for j in range(n_seen):
+        if kept == beam and not pairs[seen[j]].total > best[kept - 1]:
+            continue
+        if kept < beam:
+            kept += 1
+        k = kept - 1
+        while k > 0 and pairs[seen[j]].total > best[k - 1]:
+            best[k] = best[k - 1]
+            k -= 1
+        best[k] = pairs[seen[j]].total
+    return best[beam - 1] if kept == beam else -INFINITY
 
 
 cdef inline bint better(const Pair* p, const Pair* q) noexcept nogil:
@@ -149,6 +180,8 @@ cdef void _model(Model* m, object lm):
     cdef const float[::1] tri_lp = lm.tri_lp
     m.uni_lp, m.uni_bow, m.bi_lp, m.bi_bow = &uni_lp[0], &uni_bow[0], &bi_lp[0], &bi_bow[0]
     m.tri_lp = &tri_lp[0] if tri_lp.shape[0] else NULL
+    cdef const float[::1] context_max = lm.context_max
+    m.context_max = &context_max[0] if context_max.shape[0] else NULL
 
 
 cdef struct Buffers:
@@ -255,7 +288,7 @@ cdef void _piece(const Model* m, const int64_t* ids, Py_ssize_t width, const dou
     cdef int n_states = 1, n_pairs, kept, i, j, g, n_groups
     cdef Py_ssize_t t, c, n, row, k
     cdef int64_t u, v, w, first, last_u, last_v
-    cdef double later, step
+    cdef double later, step, floor, bound
     cdef float back
     su[0], sv[0], st[0] = u0, v0, 0.0
     for t in range(first_slot, end_slot):
@@ -291,14 +324,24 @@ cdef void _piece(const Model* m, const int64_t* ids, Py_ssize_t width, const dou
             sctx[i] = _context(m, su[i], sv[i])
             sw[i] = m.bi_bow[sctx[i]] if sctx[i] >= 0 else 0.0
         n_pairs = 0
+        floor = -INFINITY
         for i in range(n_states):
             g = group[i]
             u, v = su[i], sv[i]
+            if i == 1:
+                floor = _kth_distinct(pairs, n_pairs, beam, buf.used) - FLOOR_MARGIN
             for c in range(n):
                 if scores[offset[t] + c] == -INFINITY:
                     continue
-                first = ids[(offset[t] + c) * width]
                 back = sw[i] + cand_bigram[g * n + c]
+                if i > 0 and floor > -INFINITY:
+                    # no word after this context scores more than its best stored trigram or
+                    # the backoff: a pair below the best state's beam-th state cannot enter
+                    bound = st[i] + scores[offset[t] + c] + cand_later[g * n + c] + (
+                        max(<double> back, <double> m.context_max[sctx[i]]) if sctx[i] >= 0 else <double> back)
+                    if bound < floor:
+                        continue
+                first = ids[(offset[t] + c) * width]
                 step = st[i] + scores[offset[t] + c] + _after(m, sctx[i], u, v, first, back) + cand_later[g * n + c]
                 pairs[n_pairs].total = step
                 pairs[n_pairs].key = cand_key[g * n + c]

@@ -30,7 +30,8 @@ COMPILED = _beam is not None  # tests and the benchmark switch it off to run num
 def compiled_lm(lm: LanguageModel) -> bool:
     """Whether compiled code can score with this model: it was built, and the model holds the
     float32 values it is loaded with from disk (a model estimated in memory holds float64)."""
-    return COMPILED and all(a.dtype == np.float32 for a in (lm.uni_lp, lm.uni_bow, lm.bi_lp, lm.bi_bow, lm.tri_lp))
+    return COMPILED and all(a.dtype == np.float32 for a in (lm.uni_lp, lm.uni_bow, lm.bi_lp, lm.bi_bow, lm.tri_lp,
+                                                            lm.context_max))
 
 
 @dataclass(frozen=True, slots=True)

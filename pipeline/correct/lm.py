@@ -145,18 +145,24 @@ class LanguageModel:
     bi_bow: np.ndarray
     tri: HashIndex
     tri_lp: np.ndarray
+    context_max: np.ndarray
     meta: dict = field(default_factory=dict)
     index: dict = field(default_factory=dict)
 
     @classmethod
     def build(cls, vocab: list[str] | tuple[str, ...], uni: tuple[np.ndarray, np.ndarray],
               bigrams: tuple[np.ndarray, np.ndarray, np.ndarray], trigrams: tuple[np.ndarray, np.ndarray],
-              meta: dict | None = None) -> LanguageModel:
-        """From (lp, bow) of unigrams, (keys, lp, bow) of bigrams and (keys, lp) of trigrams."""
+              meta: dict | None = None, per_context: np.ndarray | None = None) -> LanguageModel:
+        """From (lp, bow) of unigrams, (keys, lp, bow) of bigrams and (keys, lp) of trigrams,
+        keys ascending; ``per_context``: how many trigrams each bigram is the context of, if
+        known (the file stores it)."""
+        if per_context is None:
+            per_context = np.bincount(np.searchsorted(bigrams[0], trigrams[0] >> BITS), minlength=len(bigrams[0]))
         bi, bi_order = HashIndex.build(bigrams[0])
         tri, tri_order = HashIndex.build(trigrams[0])
+        context_max = _context_max(trigrams[1], per_context)[bi_order]
         return cls(tuple(vocab), uni[0], uni[1], bi, bigrams[1][bi_order], bigrams[2][bi_order], tri,
-                   trigrams[1][tri_order], meta or {}, {w: i for i, w in enumerate(vocab)})
+                   trigrams[1][tri_order], context_max, meta or {}, {w: i for i, w in enumerate(vocab)})
 
     @classmethod
     def from_tables(cls, vocab: list[str], t: NgramTables, meta: dict | None = None) -> LanguageModel:
@@ -221,6 +227,20 @@ class LanguageModel:
         return out
 
 
+def _context_max(tri_lp: np.ndarray, per_context: np.ndarray) -> np.ndarray:
+    """For each bigram, the largest log probability of the trigrams stored under it as their
+    context (-inf: none), from the trigrams' values grouped by context and the group sizes:
+    with the context's backoff it bounds every word's log probability after that context,
+    which lets the compiled beam skip pairs that cannot reach it."""
+    out = np.full(len(per_context), -np.inf, dtype=tri_lp.dtype)
+    stored = np.flatnonzero(per_context)
+    if len(stored):
+        counts = per_context.astype(np.int64)
+        starts = np.cumsum(counts) - counts
+        out[stored] = np.maximum.reduceat(tri_lp, starts[stored])
+    return out
+
+
 def load_language_model(path: Path) -> LanguageModel:
     """Load a model written by :func:`save_tables`; ModelError when missing or corrupt."""
     try:
@@ -232,10 +252,12 @@ def load_language_model(path: Path) -> LanguageModel:
     vocab = arrays["vocab"].tobytes().decode("utf-8").split("\n")
     bi_ctx = np.repeat(np.arange(len(vocab), dtype=np.int64), arrays["bi_count"])
     bi_keys = (bi_ctx << BITS) | arrays["bi_word"].astype(np.int64)
-    tri_keys = np.repeat(bi_keys, arrays.pop("tri_count"))
+    per_context = arrays.pop("tri_count")
+    tri_keys = np.repeat(bi_keys, per_context)
     tri_keys <<= BITS  # in place: no second 47 MB array at load
     tri_keys |= arrays.pop("tri_word")
     decode = {n: arrays[n + "_book"][arrays[n]] for n in ("bi_lp", "bi_bow", "tri_lp")}
     meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
     return LanguageModel.build(vocab, (arrays["uni_lp"], arrays["uni_bow"]),
-                               (bi_keys, decode["bi_lp"], decode["bi_bow"]), (tri_keys, decode["tri_lp"]), meta)
+                               (bi_keys, decode["bi_lp"], decode["bi_bow"]), (tri_keys, decode["tri_lp"]), meta,
+                               per_context)

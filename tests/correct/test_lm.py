@@ -133,3 +133,29 @@ def test_hash_filter_never_rejects_a_stored_key() -> None:
     absent = np.random.default_rng(2).integers(0, 1 << 62, 100_000, dtype=np.int64)
     assert index.may_hold(keys).all()
     assert index.may_hold(absent).mean() < 0.1  # 16 bits per bucket: ~4% false positives
+
+
+def _check_context_max(lm: LanguageModel, sample: np.ndarray) -> None:
+    keys = lm.tri.keys[sample]
+    context, hit = lm.bi.find(keys >> BITS)
+    assert hit.all()
+    assert (lm.tri_lp[sample] <= lm.context_max[context]).all()
+    # the bound is attained: each context's largest trigram value is its bound
+    best = {}
+    for c, value in zip(context.tolist(), lm.tri_lp[sample].tolist(), strict=True):
+        best[c] = max(best.get(c, -np.inf), value)
+    assert sum(lm.context_max[c] == v for c, v in best.items()) > 0
+
+
+def test_context_max_bounds_every_trigram_after_its_context(models) -> None:
+    """The compiled beam skips pairs whose score cannot reach the beam, bounding a word's
+    log probability after a context by the context's largest stored trigram (or the backoff)."""
+    _check_context_max(models.lm, np.random.default_rng(4).choice(len(models.lm.tri.keys), 200_000, replace=False))
+    tables = estimate(_random_corpus(5, 12), 12, bos=0, eos=1)
+    small = LanguageModel.from_tables([f"w{i}" for i in range(12)], tables)
+    _check_context_max(small, np.arange(len(small.tri.keys)))
+    stored = small.tri.keys >> BITS
+    context_of_all, _ = small.bi.find(stored)
+    expected = np.full(len(small.bi.keys), -np.inf)
+    np.maximum.at(expected, context_of_all, small.tri_lp)
+    assert np.array_equal(small.context_max, expected)

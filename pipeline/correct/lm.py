@@ -83,7 +83,7 @@ class HashIndex:
         start = np.zeros((1 << bits) + 1, dtype=np.int32)
         np.cumsum(sizes, out=start[1:])
         del sizes
-        order = np.argsort(fine)  # by bucket (fine's top bits)
+        order = _order_of(fine, bits)  # by bucket (fine's top bits)
         fine = fine[order]
         marks = np.zeros(1 << (bits + FILTER_BITS - 3), dtype=np.uint8)
         if len(fine):  # set the filter bits, one OR per byte over the sorted bit indices
@@ -118,6 +118,18 @@ class HashIndex:
             pos[todo] = found
             hit[todo] = self.keys[found] == wanted
         return pos, hit
+
+
+def _order_of(fine: np.ndarray, bits: int) -> np.ndarray:
+    """The stable sorting order of ``fine`` (values of ``bits`` + FILTER_BITS bits, fewer than
+    2**bits of them): each value packed above its index and the packed values sorted, which
+    takes half the time of an argsort (loading sorts the 5.9 million trigrams)."""
+    if 2 * bits + FILTER_BITS > 64:
+        return np.argsort(fine, kind="stable")
+    packed = (fine.astype(np.uint64) << np.uint64(bits)) | np.arange(len(fine), dtype=np.uint64)
+    packed.sort()
+    packed &= np.uint64((1 << bits) - 1)
+    return packed.astype(np.intp)
 
 
 def _hash(keys: np.ndarray, shift: np.uint64) -> np.ndarray:

@@ -146,43 +146,52 @@ def speed(settings, extra: dict, texts: dict[str, list[str]], runs: int = 3, war
     """Syllables per CPU second (process time: the machine is shared) on text the models have
     not seen, per kind of text given as pages; each fresh figure is the best of ``runs`` runs,
     each from freshly loaded models (as timeit reports: other processes on a shared machine
-    only ever slow a run down, by up to 1.6x here), the page-by-page one also as the median:
+    only ever slow a run down, by up to 1.6x here), the page-by-page one also as the median.
+    The runs go round all kinds and measures in turn, so that a spell of load on the machine
+    slows one run of each figure rather than every run of one:
 
     - ``first_without_readings`` / ``first``: all pages as one text, one call, fresh models
       (every cache empty), without and with the precomputed readings;
     - ``page_by_page``: fresh models, one call per page, as a batch worker that starts on one-page
       documents (its caches fill as it goes); ``page_by_page_python`` the same without the
-      compiled modules (:func:`python_only`), runs alternated with the compiled ones;
-    - ``warm``: the best of ``warm_runs`` more calls on the whole text (every cache filled;
-      other processes only ever slow a run down).
+      compiled modules (:func:`python_only`);
+    - ``warm``: the best of ``warm_runs`` more calls on the whole text (every cache filled).
     """
+    seconds: dict[tuple[str, str], list[float]] = {}
+    for _ in range(runs):
+        for name, pages in texts.items():
+            text = "\n\n".join(pages)
+            for label, readings, calls in (("first_without_readings", False, [text]), ("first", True, [text]),
+                                           ("page_by_page", True, pages)):
+                seconds.setdefault((name, label), []).append(_fresh_seconds(settings, extra, readings, calls))
+            with python_only():
+                seconds.setdefault((name, "page_by_page_python"), []).append(_fresh_seconds(settings, extra, True, pages))
     out = {}
     for name, pages in texts.items():
         text = "\n\n".join(pages)
         n = len(syllable_tokens(text))
         row = {"syllables": n, "pages": len(pages), "runs": runs}
-        for label, readings, calls in (("first_without_readings", False, [text]), ("first", True, [text])):
-            row[label] = round(n / min(_fresh_seconds(settings, extra, readings, calls) for _ in range(runs)))
-        compiled, python = [], []
-        for _ in range(runs):  # alternated: the machine's load changes over a run
-            compiled.append(_fresh_seconds(settings, extra, True, pages))
-            with python_only():
-                python.append(_fresh_seconds(settings, extra, True, pages))
-        row["page_by_page"] = round(n / min(compiled))
-        row["page_by_page_median"] = round(n / statistics.median(compiled))
-        row["page_by_page_python"] = round(n / min(python))
-        models = _fresh(settings, extra, True)
-        for page in pages:
-            correct(page, models=models)
-        warm = float("inf")
-        for _ in range(warm_runs):
-            start = time.process_time()
-            correct(text, models=models)
-            warm = min(warm, time.process_time() - start)
-        row["warm"] = round(n / warm)
+        for label in ("first_without_readings", "first", "page_by_page", "page_by_page_python"):
+            row[label] = round(n / min(seconds[name, label]))
+        row["page_by_page_median"] = round(n / statistics.median(seconds[name, "page_by_page"]))
+        row["warm"] = round(n / _warm_seconds(settings, extra, pages, warm_runs))
         out[name] = row
     load_models.cache_clear()
     return out
+
+
+def _warm_seconds(settings, extra: dict, pages: list[str], runs: int) -> float:
+    """CPU seconds of the best of ``runs`` calls on all ``pages`` as one text, every cache filled."""
+    models = _fresh(settings, extra, True)
+    for page in pages:
+        correct(page, models=models)
+    text = "\n\n".join(pages)
+    best = float("inf")
+    for _ in range(runs):
+        start = time.process_time()
+        correct(text, models=models)
+        best = min(best, time.process_time() - start)
+    return best
 
 
 @contextmanager

@@ -142,7 +142,7 @@ def _fresh(settings, extra: dict, readings: bool):
     return models
 
 
-def speed(settings, extra: dict, texts: dict[str, list[str]], runs: int = 3, warm_runs: int = 3) -> dict[str, dict]:
+def speed(settings, extra: dict, texts: dict[str, list[str]], runs: int = 5, warm_runs: int = 3) -> dict[str, dict]:
     """Syllables per CPU second (process time: the machine is shared) on text the models have
     not seen, per kind of text given as pages; each fresh figure is the best of ``runs`` runs,
     each from freshly loaded models (as timeit reports: other processes on a shared machine
@@ -157,35 +157,34 @@ def speed(settings, extra: dict, texts: dict[str, list[str]], runs: int = 3, war
       compiled modules (:func:`python_only`);
     - ``warm``: the best of ``warm_runs`` more calls on the whole text (every cache filled).
     """
+    whole = {name: "\n\n".join(pages) for name, pages in texts.items()}
     seconds: dict[tuple[str, str], list[float]] = {}
     for _ in range(runs):
         for name, pages in texts.items():
-            text = "\n\n".join(pages)
-            for label, readings, calls in (("first_without_readings", False, [text]), ("first", True, [text]),
-                                           ("page_by_page", True, pages)):
+            for label, readings, calls in (("first_without_readings", False, [whole[name]]),
+                                           ("first", True, [whole[name]]), ("page_by_page", True, pages)):
                 seconds.setdefault((name, label), []).append(_fresh_seconds(settings, extra, readings, calls))
             with python_only():
                 seconds.setdefault((name, "page_by_page_python"), []).append(_fresh_seconds(settings, extra, True, pages))
     out = {}
     for name, pages in texts.items():
-        text = "\n\n".join(pages)
-        n = len(syllable_tokens(text))
+        n = len(syllable_tokens(whole[name]))
         row = {"syllables": n, "pages": len(pages), "runs": runs}
         for label in ("first_without_readings", "first", "page_by_page", "page_by_page_python"):
             row[label] = round(n / min(seconds[name, label]))
         row["page_by_page_median"] = round(n / statistics.median(seconds[name, "page_by_page"]))
-        row["warm"] = round(n / _warm_seconds(settings, extra, pages, warm_runs))
+        row["warm"] = round(n / _warm_seconds(settings, extra, pages, whole[name], warm_runs))
         out[name] = row
     load_models.cache_clear()
     return out
 
 
-def _warm_seconds(settings, extra: dict, pages: list[str], runs: int) -> float:
-    """CPU seconds of the best of ``runs`` calls on all ``pages`` as one text, every cache filled."""
+def _warm_seconds(settings, extra: dict, pages: list[str], text: str, runs: int) -> float:
+    """CPU seconds of the best of ``runs`` calls on ``text`` (the ``pages`` as one text) with
+    every cache filled."""
     models = _fresh(settings, extra, True)
     for page in pages:
         correct(page, models=models)
-    text = "\n\n".join(pages)
     best = float("inf")
     for _ in range(runs):
         start = time.process_time()

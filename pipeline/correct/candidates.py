@@ -87,8 +87,9 @@ class CandidateSet:
 
     ``ids`` is padded with -1 to the longest reading. ``fields`` holds channel score, penalty,
     identity and same skeleton as float columns, and ``stack_ids`` the ids in exactly
-    :data:`STACK_WIDTH` columns (padded, or cut for the rare longer readings): the shapes that the sets of a whole text are stacked in, one
-    concatenation each (see :meth:`stacked`, ``decoder.stacked_ids``).
+    :data:`STACK_WIDTH` columns (padded, or cut for the rare longer readings): the shapes that
+    the sets of a whole text are stacked in, one concatenation each (see :meth:`stacked`,
+    ``decoder.stacked_ids``).
     """
 
     items: tuple[Candidate, ...]
@@ -119,18 +120,17 @@ class CandidateSet:
         n = len(items)
         _, ids, channel, identity, _, same_skeleton, penalty = zip(*items, strict=True)
         width = max(map(len, ids))
-        wide = max(width, STACK_WIDTH)
+        wide = max(width, STACK_WIDTH)  # the ids padded to both widths at once
         if width == 1:
-            wide_ids = np.full((n, wide), -1, dtype=np.int64)
-            wide_ids[:, 0] = np.fromiter((row[0] for row in ids), dtype=np.int64, count=n)
+            padded = np.full((n, wide), -1, dtype=np.int64)
+            padded[:, 0] = np.fromiter((row[0] for row in ids), dtype=np.int64, count=n)
         else:
-            wide_ids = np.array([row + (-1,) * (wide - len(row)) for row in ids], dtype=np.int64)
+            padded = np.array([row + (-1,) * (wide - len(row)) for row in ids], dtype=np.int64)
         fields = np.empty((n, 4))
         for column, values in enumerate((channel, penalty, identity, same_skeleton)):
             fields[:, column] = np.fromiter(values, float, n)
-        if width == wide:
-            return cls(items, wide_ids, fields, wide_ids if wide == STACK_WIDTH else wide_ids[:, :STACK_WIDTH].copy())
-        return cls(items, wide_ids[:, :width].copy(), fields, wide_ids)
+        return cls(items, padded if width == wide else padded[:, :width].copy(), fields,
+                   padded if STACK_WIDTH == wide else padded[:, :STACK_WIDTH].copy())
 
     @classmethod
     def stacked(cls, sets: Sequence[CandidateSet]) -> CandidateSet:
@@ -259,12 +259,7 @@ class CandidateGenerator:
         ranked = self.readings.get(lower) if self.readings is not None else None
         if ranked is None:
             ranked = self.rank_readings(lower)
-        self._observed_skeleton = observed = skeleton(lower)
-        kept, facts = (lower,), self._facts
-        out = []
-        for words, score in ranked:  # _candidate, unrolled: a first page makes thousands
-            ids, known, penalty, skel = facts.get(words) or self._word_facts(words)
-            out.append(Candidate(words, ids, score, words == kept, known, skel == observed, penalty))
+        out = self._candidates(lower, ranked)
         if not any(c.identity for c in out):
             out.append(self._keep_unknown(lower))
         return tuple(out) + self._digit_readings(lower) + self._lookalike_number(lower)
@@ -325,8 +320,7 @@ class CandidateGenerator:
         if found is None:
             skel = skeleton(lower)
             scored = self._single_words(lower, lambda sk: Levenshtein.distance(sk, skel) <= distance)
-            self._observed_skeleton = skel
-            found = tuple(self._candidate(words, score, words == (lower,)) for words, score in self._best(scored))
+            found = tuple(self._candidates(lower, self._best(scored)))
             if len(self._near_readings) > 100_000:
                 self._near_readings.clear()
             self._near_readings[lower, distance] = found
@@ -350,6 +344,18 @@ class CandidateGenerator:
                  for w in self.lexicon.words_for(sk)}
         scored = sorted(((w, self.channel.logprob(digits, w)) for w in words), key=lambda kv: (-kv[1], kv[0]))
         return [((w,), score) for w, score in scored[:MAX_CANDIDATES]]
+
+    def _candidates(self, lower: str, ranked: list[tuple[tuple[str, ...], float]]) -> list[Candidate]:
+        """The candidates of observed key ``lower`` from its ranked readings (the reading that
+        is ``lower`` itself keeps it as it is): :meth:`_candidate` for each, in one loop, as a
+        first page makes thousands."""
+        self._observed_skeleton = observed = skeleton(lower)
+        kept, facts = (lower,), self._facts
+        out = []
+        for words, score in ranked:
+            ids, known, penalty, skel = facts.get(words) or self._word_facts(words)
+            out.append(Candidate(words, ids, score, words == kept, known, skel == observed, penalty))
+        return out
 
     def _candidate(self, words: tuple[str, ...], score: float, identity: bool) -> Candidate:
         """A candidate; words the LM only knows as <unk> pay for sharing its probability."""
